@@ -1,0 +1,214 @@
+import * as sdk from '@botpress/sdk'
+import hitl from './bp_modules/hitl'
+
+const { z } = sdk
+
+// Studio shows these titles and descriptions to bot builders: each one says what to type and why.
+const subdomain = z
+  .string()
+  .min(1)
+  .title('Zendesk subdomain')
+  .describe('Your Zendesk address: "acme", "acme.zendesk.com" or "https://acme.zendesk.com"')
+
+const ticketOptions = {
+  stopStatus: z
+    .enum(['solved', 'closed'])
+    .default('solved')
+    .title('Status of a ticket the bot ends')
+    .describe(
+      'When the user or the bot ends the HITL session, the ticket gets this status. "solved" lets an agent reopen it; "closed" is final.'
+    ),
+}
+
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions })
+
+const manualConfiguration = z.object({
+  subdomain: subdomain.describe(
+    'Your Zendesk address: "acme", "acme.zendesk.com" or "https://acme.zendesk.com" (plain http is accepted for a loopback host only)'
+  ),
+  clientId: z
+    .string()
+    .optional()
+    .title('OAuth client ID')
+    .describe('Unique identifier of a Zendesk OAuth client allowed the client credentials grant (Admin Center > Apps and integrations > APIs > OAuth clients)'),
+  clientSecret: z.string().secret().optional().title('OAuth client secret').describe('Secret of that OAuth client'),
+  accessToken: z
+    .string()
+    .secret()
+    .optional()
+    .title('OAuth access token')
+    .describe('A Zendesk OAuth access token with the "read write" scopes, made by an admin'),
+  email: z
+    .string()
+    .optional()
+    .title('Admin email (API token only)')
+    .describe('Email of the Zendesk admin who owns the API token'),
+  apiToken: z
+    .string()
+    .secret()
+    .optional()
+    .title('API token (legacy)')
+    .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
+  ...ticketOptions,
+})
+
+const ticket = z.object({
+  priority: z
+    .enum(['low', 'normal', 'high', 'urgent'])
+    .optional()
+    .title('Priority')
+    .describe('Priority of the ticket in Zendesk'),
+  type: z
+    .enum(['question', 'incident', 'problem', 'task'])
+    .optional()
+    .title('Ticket type')
+    .describe('Type of the ticket in Zendesk'),
+  tags: z
+    .array(z.string())
+    .optional()
+    .title('Tags')
+    .describe('Tags added to the ticket, e.g. "vip" or "billing" (Zendesk lowercases them)'),
+  groupId: z
+    .string()
+    .optional()
+    .title('Group ID')
+    .describe('ID of the Zendesk group the ticket is assigned to (Admin Center > People > Groups)'),
+  ticketFormId: z
+    .string()
+    .optional()
+    .title('Ticket form ID')
+    .describe('ID of the Zendesk ticket form to use (Admin Center > Objects and rules > Tickets > Forms)'),
+  customFields: z
+    .array(
+      z.object({
+        id: z.string().title('Field ID').describe('ID of the Zendesk ticket field'),
+        value: z.string().title('Value').describe('Value to set'),
+      })
+    )
+    .optional()
+    .title('Custom fields')
+    .describe('Values of Zendesk custom ticket fields'),
+  requesterName: z
+    .string()
+    .optional()
+    .title('Requester name')
+    .describe('Name shown to the agent for the requester, instead of the name the bot knows'),
+  requesterEmail: z
+    .string()
+    .optional()
+    .title('Requester email')
+    .describe('Email of the requester in Zendesk, instead of the email the bot knows'),
+  chatbotName: z
+    .string()
+    .optional()
+    .title('Chatbot display name')
+    .describe('Name under which the bot\'s messages appear in the ticket (default "Botpress")'),
+})
+
+export default new sdk.IntegrationDefinition({
+  name: 'zendesk-hitl',
+  version: '0.1.0',
+  title: 'Zendesk HITL',
+  description: 'Hand conversations to Zendesk Support agents and take them back when the ticket is solved.',
+  icon: 'icon.svg',
+  readme: 'hub.md',
+  configuration: {
+    schema: defaultConfiguration,
+    identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },
+  },
+  configurations: {
+    manual: {
+      title: 'Manual configuration',
+      description: 'Connect with your own OAuth client, an access token, or a legacy API token',
+      schema: manualConfiguration,
+    },
+  },
+  secrets: {
+    CLIENT_ID: { description: 'Unique identifier of the global Zendesk OAuth client used by "Connect with Zendesk"' },
+    CLIENT_SECRET: { description: 'Secret of the global Zendesk OAuth client used by "Connect with Zendesk"' },
+  },
+  entities: {
+    ticket: {
+      title: 'Zendesk ticket',
+      description: 'How the ticket of a HITL session is created in Zendesk',
+      schema: ticket,
+    },
+  },
+  states: {
+    zendesk: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook that calls this integration'),
+        signingSecret: z.string().title('Signing secret').describe('Secret Zendesk signs webhook requests with'),
+        triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
+        botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
+        instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
+        secretCheckedAt: z
+          .number()
+          .optional()
+          .title('Secret checked at')
+          .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
+      }),
+    },
+    credentials: {
+      type: 'integration',
+      schema: z.object({
+        accessToken: z.string().title('Access token').describe('Current OAuth access token'),
+        refreshToken: z.string().optional().title('Refresh token').describe('OAuth refresh token, rotated on every use'),
+        expiresAt: z.number().optional().title('Expires at').describe('When the access token expires (ms since epoch)'),
+        subdomain: z.string().title('Subdomain').describe('Zendesk base URL the tokens belong to'),
+      }),
+    },
+    oauthRequest: {
+      type: 'integration',
+      schema: z.object({
+        state: z.string().title('State').describe('Random value binding the authorization to this integration instance'),
+        codeVerifier: z.string().title('PKCE code verifier').describe('Secret half of the PKCE pair'),
+        createdAt: z.number().title('Created at').describe('When the authorization started (ms since epoch)'),
+      }),
+    },
+    assignment: {
+      type: 'conversation',
+      schema: z.object({
+        assigneeId: z.string().title('Assignee ID').describe('Zendesk ID of the agent last announced as assigned'),
+        claim: z.string().title('Claim').describe('Random value of the delivery that announced it: the one that wrote it announces'),
+      }),
+    },
+    stop: {
+      type: 'conversation',
+      schema: z.object({
+        claim: z.string().title('Claim').describe('Random value of the delivery that announced the end of the session'),
+      }),
+    },
+  },
+  user: {
+    tags: {
+      zendeskUserId: { title: 'Zendesk user ID', description: 'ID of the matching Zendesk user' },
+      email: { title: 'Email', description: 'Email the user was created with; keeps one Botpress user per person' },
+    },
+  },
+}).extend(hitl, (self) => ({
+  entities: { hitlSession: self.entities.ticket },
+  channels: {
+    hitl: {
+      title: 'Zendesk Ticket',
+      description: 'A Zendesk ticket: the user\'s messages become public comments, agents\' public replies come back',
+      conversation: {
+        tags: {
+          ticketId: { title: 'Zendesk ticket ID', description: 'ID of the Zendesk ticket of this HITL session' },
+          requestKey: {
+            title: 'Start request key',
+            description: 'Identifies the startHitl request that created the conversation, so a retry finds it',
+          },
+          requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
+          requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
+        },
+      },
+      message: {
+        tags: {
+          zendeskCommentId: { title: 'Zendesk comment ID', description: 'ID of the Zendesk comment of this message' },
+        },
+      },
+    },
+  },
+}))

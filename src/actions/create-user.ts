@@ -1,0 +1,54 @@
+import * as sdk from '@botpress/sdk'
+import { connect } from '../connection'
+import type { ActionOutput, ActionProps } from '../types'
+
+// The hitl plugin passes this address when the channel knows no email; Zendesk must not try to write to it.
+const PLUGIN_FALLBACK_EMAIL = /@no-reply\.[^@]+\.botpress\.com$/i
+// Zendesk refuses a remote_photo_url longer than this once encoded.
+const MAX_PHOTO_URL = 255
+
+export async function createUser(props: ActionProps<'createUser'>): Promise<ActionOutput<'createUser'>> {
+  const { input, client, logger } = props
+  const { zendesk } = connect(props)
+  const name = input.name?.trim() || 'Botpress user'
+  const email = input.email?.trim().toLowerCase() || undefined
+  const pictureUrl = usablePicture(input.pictureUrl, logger)
+
+  // One Botpress user per email, however many sessions the person opens.
+  const { user } = email
+    ? await client.getOrCreateUser({ name, pictureUrl, tags: { email }, discriminateByTags: ['email'] })
+    : await client.createUser({ name, pictureUrl, tags: {} })
+
+  const zendeskUser = await zendesk.createOrUpdateUser({
+    name,
+    external_id: user.id,
+    ...(email && !PLUGIN_FALLBACK_EMAIL.test(email) ? { email } : {}),
+    ...(pictureUrl ? { remote_photo_url: pictureUrl } : {}),
+    role: 'end-user',
+    verified: true,
+  })
+
+  const zendeskUserId = String(zendeskUser.id)
+  if (user.tags.zendeskUserId !== zendeskUserId || user.name !== name || (pictureUrl && user.pictureUrl !== pictureUrl)) {
+    await client.updateUser({ id: user.id, name, pictureUrl, tags: { zendeskUserId } })
+  }
+  return { userId: user.id }
+}
+
+function usablePicture(url: string | undefined, logger: sdk.IntegrationLogger): string | undefined {
+  const trimmed = url?.trim()
+  if (!trimmed) return undefined
+  if (!/^https?:\/\//i.test(trimmed) || encodedLength(trimmed) > MAX_PHOTO_URL) {
+    logger.forBot().warn(`The user's picture URL is not a web address Zendesk accepts (http(s), at most ${MAX_PHOTO_URL} characters); the user is created without a picture.`)
+    return undefined
+  }
+  return trimmed
+}
+
+function encodedLength(url: string): number {
+  try {
+    return encodeURI(url).length
+  } catch {
+    return Infinity
+  }
+}

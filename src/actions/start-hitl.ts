@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto'
+import * as sdk from '@botpress/sdk'
+import { connect, instanceTag } from '../connection'
+import { renderTranscript } from '../mapping/transcript'
+import type { NewTicket } from '../zendesk/client'
+import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
+
+/**
+ * A retried startHitl (same input, within this window) finds the conversation and ticket of the first attempt;
+ * the same request made later is a new session.
+ */
+const RETRY_WINDOW_MS = 10 * 60_000
+
+export async function startHitl(props: ActionProps<'startHitl'>): Promise<ActionOutput<'startHitl'>> {
+  const { input, client, ctx } = props
+  const { zendesk } = connect(props)
+
+  const { user } = await client.getUser({ id: input.userId })
+  const requesterZendeskId = user.tags.zendeskUserId
+  if (!requesterZendeskId) {
+    throw new sdk.RuntimeError(
+      `User ${input.userId} is not linked to a Zendesk user: create it with this integration's createUser action first.`
+    )
+  }
+  const session: TicketEntity = input.hitlSession ?? {}
+  const requesterId = Number(requesterZendeskId)
+  if (session.requesterName || session.requesterEmail) {
+    await zendesk.createOrUpdateUser({
+      name: session.requesterName?.trim() || user.name || 'Botpress user',
+      external_id: user.id,
+      ...(session.requesterEmail ? { email: session.requesterEmail.trim() } : {}),
+      role: 'end-user',
+      verified: true,
+    })
+  }
+
+  const requestKey = requestKeyOf(ctx.webhookId, input)
+  const { conversation } = await client.getOrCreateConversation({
+    channel: 'hitl',
+    tags: { requestKey },
+    discriminateByTags: ['requestKey'],
+  })
+
+  const userName = session.requesterName?.trim() || user.name || 'User'
+  const { ticket } = await zendesk.createTicket(
+    {
+      ...ticketFields(session),
+      subject: input.title?.trim() || `Conversation with ${userName}`,
+      comment: {
+        html_body: renderTranscript(input.description, input.messageHistory ?? [], {
+          user: (id) => (id === user.id ? userName : 'User'),
+          bot: session.chatbotName?.trim() || 'Botpress',
+        }),
+        public: true,
+        author_id: requesterId,
+      },
+      requester_id: requesterId,
+      external_id: conversation.id,
+      tags: [instanceTag(ctx.webhookId), 'botpress_hitl', ...zendeskTags(session.tags)],
+    },
+    conversation.id
+  )
+
+  await client.updateConversation({
+    id: conversation.id,
+    tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId },
+  })
+  return { conversationId: conversation.id }
+}
+
+function requestKeyOf(webhookId: string, input: StartHitlInput, now = Date.now()): string {
+  const window = Math.floor(now / RETRY_WINDOW_MS)
+  return createHash('sha256').update(JSON.stringify([webhookId, window, input])).digest('hex').slice(0, 40)
+}
+
+const numericId = (value: string | undefined, field: string): number | undefined => {
+  if (value === undefined || value.trim() === '') return undefined
+  const n = Number(value.trim())
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new sdk.RuntimeError(`${field} "${value}" is not a Zendesk ID: type the number Zendesk shows for it.`)
+  }
+  return n
+}
+
+export function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comment' | 'requester_id' | 'external_id' | 'tags'> {
+  const groupId = numericId(session.groupId, 'Group ID')
+  const formId = numericId(session.ticketFormId, 'Ticket form ID')
+  return {
+    ...(session.priority ? { priority: session.priority } : {}),
+    ...(session.type ? { type: session.type } : {}),
+    ...(groupId ? { group_id: groupId } : {}),
+    ...(formId ? { ticket_form_id: formId } : {}),
+    ...(session.customFields?.length
+      ? { custom_fields: session.customFields.map((f) => ({ id: numericId(f.id, 'Custom field ID')!, value: f.value })) }
+      : {}),
+  }
+}
+
+/** Zendesk tags are lowercase words; spaces would split one tag into several. */
+const zendeskTags = (tags: string[] = []) =>
+  tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)

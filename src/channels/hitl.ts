@@ -1,0 +1,125 @@
+// A message in the HITL conversation becomes one public comment on the ticket, authored by the end user (or by
+// the bot's Zendesk user for the plugin's notices); media become attachments.
+import * as sdk from '@botpress/sdk'
+import { connect, instanceTag, readSetup } from '../connection'
+import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
+import type { NewComment, ZendeskApi } from '../zendesk/client'
+import { ZendeskError } from '../zendesk/errors'
+import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
+
+/** Zendesk's attachment limit. */
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+/** Zendesk refuses comments longer than this; longer texts are cut visibly rather than refused. */
+export const MAX_COMMENT_CHARS = 65_000
+const DOWNLOAD_TIMEOUT_MS = 20_000
+
+async function sendToTicket(props: HitlMessageProps): Promise<void> {
+  const { conversation, payload, type, ack, logger } = props
+  const { zendesk } = connect(props)
+  const ticketId = Number(conversation.tags.ticketId)
+  if (!ticketId) {
+    throw new sdk.RuntimeError(`Conversation ${conversation.id} has no Zendesk ticket: start it with the startHitl action.`)
+  }
+
+  const authorId = await authorOf(props)
+  const parts = outboundParts(type, payload as never)
+  const lines = [...parts.lines]
+  const uploads: string[] = []
+  for (const file of parts.files) {
+    const uploaded = await attach(zendesk, file, logger)
+    if (uploaded.token) uploads.push(uploaded.token)
+    else lines.push(`${uploaded.name}: ${file.url}`)
+    if (uploaded.token && !parts.lines.length) lines.push(uploaded.name)
+  }
+  const comment: NewComment = {
+    body: fitComment(lines.join('\n\n') || '(empty message)'),
+    public: true,
+    author_id: authorId,
+    ...(uploads.length ? { uploads } : {}),
+  }
+
+  let commentId: number
+  try {
+    commentId = (await zendesk.addComment(ticketId, comment)).commentId
+  } catch (thrown) {
+    if (!(await isClosed(zendesk, ticketId, thrown))) throw thrown
+    commentId = await followUp(props, zendesk, ticketId, comment)
+  }
+  await ack({ tags: { zendeskCommentId: String(commentId) } })
+}
+
+async function authorOf({ payload, conversation, client, ctx }: HitlMessageProps): Promise<number> {
+  const userId = (payload as { userId?: string }).userId
+  if (userId && userId === conversation.tags.requesterUserId && conversation.tags.requesterZendeskId) {
+    return Number(conversation.tags.requesterZendeskId)
+  }
+  if (userId) {
+    const { user } = await client.getUser({ id: userId })
+    if (user.tags.zendeskUserId) return Number(user.tags.zendeskUserId)
+  }
+  return (await readSetup({ client, ctx })).botUserId
+}
+
+async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger) {
+  let name = fileNameOf(file)
+  try {
+    const res = await fetch(file.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) })
+    if (!res.ok) throw new Error(`download answered ${res.status}`)
+    const declared = Number(res.headers.get('content-length') ?? 0)
+    if (declared > MAX_ATTACHMENT_BYTES) throw new Error('file larger than Zendesk accepts')
+    const data = Buffer.from(await res.arrayBuffer())
+    if (data.length > MAX_ATTACHMENT_BYTES) throw new Error('file larger than Zendesk accepts')
+    const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream'
+    name = fileNameOf(file, contentType)
+    return { name, token: await zendesk.upload({ data, fileName: name, contentType }) }
+  } catch (thrown) {
+    const why = thrown instanceof Error ? thrown.message : String(thrown)
+    logger.forBot().warn(`"${name}" could not be attached to the ticket (${why}); the comment links to it instead.`)
+    return { name, token: undefined }
+  }
+}
+
+/** Cuts a text Zendesk would refuse, and says so in the comment. */
+export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
+  if (text.length <= max) return text
+  const note = `\n\n[message cut: ${text.length - max} more characters]`
+  return text.slice(0, max - note.length) + note
+}
+
+async function isClosed(zendesk: ZendeskApi, ticketId: number, thrown: unknown): Promise<boolean> {
+  return thrown instanceof ZendeskError && thrown.status === 422 && (await zendesk.showTicket(ticketId)).status === 'closed'
+}
+
+/**
+ * A closed ticket refuses comments for good. The message is not lost: it opens a follow-up ticket linked to the
+ * closed one and to the same conversation, and the agent continues there.
+ */
+async function followUp(props: HitlMessageProps, zendesk: ZendeskApi, closedId: number, comment: NewComment): Promise<number> {
+  const { conversation, client, ctx } = props
+  const closed = await zendesk.showTicket(closedId)
+  const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
+  if (!requesterId) throw new sdk.RuntimeError(`Ticket ${closedId} is closed and its requester is unknown: start a new session.`)
+  const { ticket, commentId } = await zendesk.createTicket(
+    {
+      subject: `Follow-up: ${closed.subject ?? `ticket ${closedId}`}`,
+      comment,
+      requester_id: requesterId,
+      external_id: conversation.id,
+      tags: [instanceTag(ctx.webhookId), 'botpress_hitl'],
+      via_followup_source_id: closedId,
+    },
+    `${conversation.id}:follow-up:${closedId}`
+  )
+  await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
+  if (!commentId) throw new sdk.RuntimeError(`Zendesk created follow-up ticket ${ticket.id} without its comment.`)
+  return commentId
+}
+
+const handlers = Object.fromEntries(
+  (['text', 'image', 'audio', 'video', 'file', 'bloc'] as const satisfies readonly HitlMessageType[]).map((type) => [
+    type,
+    (props: HitlMessageProps) => sendToTicket(props),
+  ])
+) as unknown as IntegrationProps['channels']['hitl']['messages']
+
+export const hitl = { messages: handlers }

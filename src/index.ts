@@ -1,0 +1,20 @@
+import * as sdk from '@botpress/sdk'
+import { createUser } from './actions/create-user'
+import { startHitl } from './actions/start-hitl'
+import { stopHitl } from './actions/stop-hitl'
+import { hitl } from './channels/hitl'
+import { guard } from './guard'
+import { register, unregister } from './setup/register'
+import type { TIntegration } from './types'
+import { handler } from './webhook'
+
+const integration = new sdk.Integration<TIntegration>({
+  register,
+  unregister,
+  actions: { createUser, startHitl, stopHitl },
+  channels: { hitl },
+  handler,
+})
+guard(integration as never)
+
+export default integration

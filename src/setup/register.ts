@@ -1,0 +1,77 @@
+// register: check the credentials, then (re)create this instance's webhook, signing secret, bot user and
+// triggers. Running it again replaces them; unregister removes them.
+import * as sdk from '@botpress/sdk'
+import { API_TOKEN_CUTOFF } from '../auth/credentials'
+import { connect, instanceTag, readSetup, writeSetup, type Props } from '../connection'
+import type { ZendeskApi } from '../zendesk/client'
+import { ZendeskError } from '../zendesk/errors'
+import type { RegisterProps, UnregisterProps } from '../types'
+import { TRIGGER_TITLE_PREFIX, triggerSpecs } from './triggers'
+
+const webhookName = (tag: string) => `${TRIGGER_TITLE_PREFIX} ${tag}`
+
+export async function register(props: RegisterProps): Promise<void> {
+  const { ctx, logger, webhookUrl } = props
+  const { settings, zendesk } = connect(props)
+  if (settings.credential.kind === 'api-token') {
+    logger.forBot().warn(
+      `Connected with a Zendesk API token: Zendesk turns every API token off on ${API_TOKEN_CUTOFF}. Switch to an OAuth client before then.`
+    )
+  }
+  await checkAdmin(zendesk)
+
+  const tag = instanceTag(ctx.webhookId)
+  const stale = await zendesk.listWebhooks(webhookName(tag))
+  const staleTriggers = (await zendesk.listTriggers()).filter((t) => t.title.startsWith(`${TRIGGER_TITLE_PREFIX} ${tag} `))
+
+  const webhook = await zendesk.createWebhook({
+    name: webhookName(tag),
+    endpoint: webhookUrl,
+    description: `Relays Zendesk ticket updates to the Botpress bot ${ctx.botId}`,
+  })
+  const signingSecret = await zendesk.signingSecret(webhook.id)
+  const bot = await zendesk.createOrUpdateUser({
+    name: 'Botpress',
+    external_id: `botpress-bot-${ctx.botId}`,
+    role: 'end-user',
+    verified: true,
+  })
+  const triggerIds: number[] = []
+  for (const spec of triggerSpecs(tag, webhook.id)) triggerIds.push((await zendesk.createTrigger(spec)).id)
+  await writeSetup(props, { webhookId: webhook.id, signingSecret, triggerIds, botUserId: bot.id, instanceTag: tag })
+
+  // Removed only once the new ones work, so a failed register leaves the old setup running.
+  for (const t of staleTriggers) await zendesk.deleteTrigger(t.id)
+  for (const w of stale.filter((w) => w.id !== webhook.id)) await zendesk.deleteWebhook(w.id)
+}
+
+async function checkAdmin(zendesk: ZendeskApi): Promise<void> {
+  let me
+  try {
+    me = await zendesk.me()
+  } catch (thrown) {
+    if (thrown instanceof ZendeskError && thrown.status === 401) {
+      throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect.`)
+    }
+    throw thrown
+  }
+  // users/me answers an anonymous user (id null) rather than 401 for credentials Zendesk does not recognise.
+  if (!me.id || !me.role) throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect.`)
+  if (me.role !== 'admin') {
+    throw new sdk.RuntimeError(
+      `The connected Zendesk user (${me.email ?? me.name}) is not an admin, so webhooks and triggers cannot be created: connect a Zendesk admin.`
+    )
+  }
+}
+
+export async function unregister(props: UnregisterProps): Promise<void> {
+  const { zendesk } = connect(props)
+  const tag = instanceTag(props.ctx.webhookId)
+  const setup = await readSetup(props as Props).catch(() => undefined)
+  const triggers = (await zendesk.listTriggers()).filter(
+    (t) => setup?.triggerIds.includes(t.id) || t.title.startsWith(`${TRIGGER_TITLE_PREFIX} ${tag} `)
+  )
+  for (const t of triggers) await zendesk.deleteTrigger(t.id)
+  const webhooks = await zendesk.listWebhooks(webhookName(tag))
+  for (const id of new Set([...webhooks.map((w) => w.id), ...(setup ? [setup.webhookId] : [])])) await zendesk.deleteWebhook(id)
+}

@@ -1,0 +1,75 @@
+// Zendesk → Botpress. Three stages that never mix: verify (signature, freshness), parse (schema), route (one
+// handler per event). Whatever is refused is refused with a 4xx and leaves no trace but a log line.
+import * as sdk from '@botpress/sdk'
+import { connect, readSetup, writeSetup, type Setup } from '../connection'
+import type { WebhookProps } from '../types'
+import { agentUser, announceAssignment, announceStop } from './agents'
+import { parseEvent, type WebhookEvent } from './events'
+import { relayComments } from './relay'
+import { verify, type Verdict } from './verify'
+
+/** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
+export const MAX_BODY_BYTES = 64 * 1024
+/** After a signature mismatch the secret is re-read from Zendesk (it may have been rotated), at most this often. */
+const SECRET_RECHECK_MS = 60_000
+
+const reply = (status: number, message: string): sdk.Response => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+})
+
+export async function handler(props: WebhookProps): Promise<sdk.Response> {
+  const { req, logger } = props
+  if (req.method.toUpperCase() !== 'POST') return reply(405, 'Zendesk webhooks are POST requests')
+  const raw = req.body ?? ''
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return reply(413, 'the body is larger than any Zendesk trigger sends')
+
+  const setup = await readSetup(props)
+  const verdict = await verifyWithRotation(props, raw, setup)
+  if (!verdict.ok) {
+    logger.forBot().warn(`Refused a webhook request: ${verdict.reason}.`)
+    return reply(401, `refused: ${verdict.reason}`)
+  }
+  const parsed = parseEvent(raw)
+  if (!parsed.ok) {
+    logger.forBot().warn(`Refused a webhook body: ${parsed.reason}.`)
+    return reply(400, `refused: ${parsed.reason}`)
+  }
+  // Another bot's ticket, on the same Zendesk account: not ours to relay.
+  if (parsed.event.instance !== setup.instanceTag) return reply(200, 'ignored: ticket of another integration instance')
+  await route(props, setup, parsed.event)
+  return reply(200, 'ok')
+}
+
+async function verifyWithRotation(props: WebhookProps, raw: string, setup: Setup): Promise<Verdict> {
+  const verdict = verify(raw, props.req.headers, setup.signingSecret)
+  const recheckDue = !setup.secretCheckedAt || Date.now() - setup.secretCheckedAt > SECRET_RECHECK_MS
+  if (verdict.ok || verdict.reason !== 'the signature does not match' || !recheckDue) return verdict
+  const secret = await connect(props).zendesk.signingSecret(setup.webhookId)
+  await writeSetup(props, { ...setup, signingSecret: secret, secretCheckedAt: Date.now() })
+  return secret === setup.signingSecret ? verdict : verify(raw, props.req.headers, secret)
+}
+
+async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Promise<void> {
+  const { client } = props
+  const { zendesk } = connect(props)
+  const target = { ticketId: event.ticket.id, conversationId: event.ticket.external_id, botUserId: setup.botUserId }
+  switch (event.event) {
+    case 'comment':
+      await relayComments(client, zendesk, target)
+      return
+    case 'assigned': {
+      const assigneeId = event.ticket.assignee_id
+      if (!assigneeId) return
+      const userId = await agentUser(client, await zendesk.showUser(assigneeId))
+      await announceAssignment(client, target.conversationId, { zendeskId: assigneeId, userId }, { reassign: true })
+      return
+    }
+    case 'stopped':
+      // The update that solved the ticket may carry the agent's last words: they go first.
+      await relayComments(client, zendesk, target)
+      await announceStop(client, target.conversationId)
+      return
+  }
+}

@@ -1,0 +1,265 @@
+// Zendesk, in Zendesk's words, for the rest of the integration. Every call goes through ZendeskTransport.
+import { Readable } from 'node:stream'
+import { createClient } from 'node-zendesk'
+import { z } from 'zod'
+import { ZendeskError } from './errors'
+import {
+  commentsPage,
+  ticketUpdate,
+  tokenResponse,
+  zendeskTicket,
+  zendeskUser,
+  type TokenResponse,
+  type ZendeskComment,
+  type ZendeskTicket,
+  type ZendeskUser,
+} from './schemas'
+import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy } from './transport'
+
+export type NewComment = {
+  body?: string
+  html_body?: string
+  public: boolean
+  author_id?: number
+  uploads?: string[]
+}
+
+export type NewTicket = {
+  subject: string
+  comment: NewComment
+  requester_id: number
+  external_id: string
+  tags: string[]
+  priority?: string
+  type?: string
+  group_id?: number
+  ticket_form_id?: number
+  custom_fields?: { id: number; value: string }[]
+  via_followup_source_id?: number
+}
+
+export type Trigger = { id: number; title: string }
+export type Webhook = { id: string; name: string; endpoint: string }
+
+/** node-zendesk's path form: segments, then an optional query object (its typings only admit a string). */
+const segments = (...parts: (string | number | Record<string, unknown>)[]) => parts as never
+
+type NodeZendeskResult = { response: { body?: unknown }; result: unknown }
+
+const parse = <S extends z.ZodTypeAny>(schema: S, value: unknown, operation: string): z.output<S> => {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    throw new ZendeskError({ operation, error: 'UnexpectedResponse', description: parsed.error.issues[0]?.message })
+  }
+  return parsed.data
+}
+
+/** The id of the comment an update made: only the audit has it (node-zendesk drops the audit). */
+const commentIdOf = (update: z.output<typeof ticketUpdate>) =>
+  update.audit?.events.find((e) => e.type === 'Comment' && e.id !== undefined)?.id
+
+export class ZendeskApi {
+  private readonly transport: ZendeskTransport
+  private readonly zd: ReturnType<typeof createClient>
+
+  public constructor(
+    public readonly baseUrl: string,
+    auth: Authorizer,
+    policy?: RetryPolicy
+  ) {
+    this.transport = new ZendeskTransport(auth, policy)
+    this.zd = createClient({
+      endpointUri: `${baseUrl}/api/v2`,
+      // The transport sets the Authorization header on every request; node-zendesk only needs to believe it can.
+      oauth: true,
+      token: 'set-by-transport',
+      throwOriginalException: true,
+      transportConfig: this.transport.nodeZendeskConfig,
+    })
+  }
+
+  private async call<T>(options: CallOptions, run: () => Promise<unknown>): Promise<T> {
+    const { response } = (await withCall(options, run)) as NodeZendeskResult
+    return response.body as T
+  }
+
+  public async me(): Promise<ZendeskUser> {
+    const operation = 'who-am-I (users/me)'
+    const body = await this.call<{ user?: { id?: unknown } }>({ operation }, () => this.zd.users.me())
+    // Zendesk answers unrecognised credentials with the anonymous user (id null), not a 401.
+    if (body?.user?.id === null) throw new ZendeskError({ operation, status: 401, error: "Couldn't authenticate you" })
+    return parse(zendeskUser, body?.user, operation)
+  }
+
+  public async showUser(id: number): Promise<ZendeskUser> {
+    const body = await this.call<{ user: unknown }>({ operation: `show user ${id}` }, () => this.zd.users.show(id))
+    return parse(zendeskUser, body?.user, 'show user')
+  }
+
+  /** Matches by external_id, then email: the same person is never created twice. */
+  public async createOrUpdateUser(user: {
+    name: string
+    external_id: string
+    email?: string
+    remote_photo_url?: string
+    role?: 'end-user'
+    verified?: boolean
+  }): Promise<ZendeskUser> {
+    const body = await this.call<{ user: unknown }>({ operation: 'create or update user', idempotent: true }, () =>
+      this.zd.users.createOrUpdate({ user })
+    )
+    return parse(zendeskUser, body?.user, 'create or update user')
+  }
+
+  /** Idempotency-Key makes a retried creation return the ticket the first attempt made. */
+  public async createTicket(ticket: NewTicket, idempotencyKey: string): Promise<{ ticket: ZendeskTicket; commentId?: number }> {
+    const body = await this.call<unknown>(
+      { operation: 'create ticket', idempotent: true, headers: { 'Idempotency-Key': idempotencyKey } },
+      () => this.zd.tickets.create({ ticket } as never)
+    )
+    const created = parse(ticketUpdate, body, 'create ticket')
+    return { ticket: created.ticket, commentId: commentIdOf(created) }
+  }
+
+  public async showTicket(id: number): Promise<ZendeskTicket> {
+    const body = await this.call<{ ticket: unknown }>({ operation: `show ticket ${id}` }, () => this.zd.tickets.show(id))
+    return parse(zendeskTicket, body?.ticket, 'show ticket')
+  }
+
+  public async updateTicket(id: number, fields: Record<string, unknown>): Promise<ZendeskTicket> {
+    const body = await this.call<unknown>({ operation: `update ticket ${id}`, idempotent: true }, () =>
+      this.zd.tickets.update(id, { ticket: fields } as never)
+    )
+    return parse(ticketUpdate, body, 'update ticket').ticket
+  }
+
+  /**
+   * Adds one comment and returns its id, read from the update's audit. A comment write is not idempotent: when
+   * Zendesk fails or times out after having written, the comment is looked up before anything is sent again.
+   */
+  public async addComment(ticketId: number, comment: NewComment): Promise<{ commentId: number; ticket: ZendeskTicket }> {
+    const operation = `add comment to ticket ${ticketId}`
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = Date.now()
+      try {
+        const body = await this.call<unknown>({ operation, idempotent: false }, () =>
+          this.zd.tickets.update(ticketId, { ticket: { comment } } as never)
+        )
+        const update = parse(ticketUpdate, body, operation)
+        const commentId = commentIdOf(update)
+        if (!commentId) throw new ZendeskError({ operation, error: 'UnexpectedResponse', description: 'no comment in the audit' })
+        return { commentId, ticket: update.ticket }
+      } catch (thrown) {
+        const ambiguous = thrown instanceof ZendeskError && (thrown.status === undefined || thrown.status >= 500)
+        if (!ambiguous || attempt >= 3) throw thrown
+        const written = await this.findWrittenComment(ticketId, comment, startedAt)
+        if (written) return { commentId: written.id, ticket: await this.showTicket(ticketId) }
+      }
+    }
+  }
+
+  private async findWrittenComment(ticketId: number, comment: NewComment, since: number): Promise<ZendeskComment | undefined> {
+    const { comments } = await this.listComments(ticketId, { newestFirst: true, pageSize: 10 })
+    const same = (c: ZendeskComment) =>
+      c.author_id === comment.author_id &&
+      c.public === comment.public &&
+      (comment.html_body ? c.html_body?.includes(comment.html_body.slice(0, 200)) : c.body?.trim() === comment.body?.trim())
+    // Zendesk's clock and ours differ: a minute of slack, and the author+body match does the real work.
+    return comments.find((c) => same(c) && (!c.created_at || Date.parse(c.created_at) >= since - 60_000))
+  }
+
+  public async listComments(
+    ticketId: number,
+    opts: { newestFirst?: boolean; pageSize?: number } = {}
+  ): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }> {
+    const query = { include: 'users', sort_order: opts.newestFirst ? 'desc' : 'asc', 'page[size]': opts.pageSize ?? 100 }
+    const body = await this.call<unknown>({ operation: `list comments of ticket ${ticketId}` }, () =>
+      this.zd.tickets.request('GET', segments('tickets', ticketId, 'comments', query))
+    )
+    return parse(commentsPage, body, 'list comments')
+  }
+
+  /** Uploads bytes as one attachment and returns the token a comment attaches it with. */
+  public async upload(file: { data: Buffer; fileName: string; contentType: string }): Promise<string> {
+    const body = await this.call<{ upload?: { token?: string } }>(
+      { operation: `upload ${file.fileName}`, idempotent: true, headers: { 'Content-Type': file.contentType } },
+      () => this.zd.attachments.upload(Readable.from([file.data]) as never, { filename: file.fileName, binary: true } as never)
+    )
+    const token = body?.upload?.token
+    if (!token) throw new ZendeskError({ operation: 'upload', error: 'UnexpectedResponse', description: 'no upload token' })
+    return token
+  }
+
+  public async createWebhook(webhook: { name: string; endpoint: string; description: string }): Promise<Webhook> {
+    const body = await this.call<{ webhook: Webhook }>({ operation: 'create webhook' }, () =>
+      this.zd.webhooks.create({
+        webhook: {
+          ...webhook,
+          http_method: 'POST',
+          request_format: 'json',
+          status: 'active',
+          subscriptions: ['conditional_ticket_events'],
+        },
+      })
+    )
+    return body.webhook
+  }
+
+  public async listWebhooks(nameContains: string): Promise<Webhook[]> {
+    const body = await this.call<{ webhooks?: Webhook[] }>({ operation: 'list webhooks' }, () =>
+      this.zd.webhooks.request('GET', segments('webhooks', { filter: { name_contains: nameContains } }))
+    )
+    return body?.webhooks ?? []
+  }
+
+  public async deleteWebhook(id: string): Promise<void> {
+    await this.ignoreNotFound(() => this.call({ operation: `delete webhook ${id}` }, () => this.zd.webhooks.delete(id)))
+  }
+
+  public async signingSecret(webhookId: string): Promise<string> {
+    const body = await this.call<{ signing_secret?: { secret?: string } }>({ operation: 'read webhook signing secret' }, () =>
+      this.zd.webhooks.getSigningSecret(webhookId)
+    )
+    const secret = body?.signing_secret?.secret
+    if (!secret) throw new ZendeskError({ operation: 'read webhook signing secret', error: 'UnexpectedResponse' })
+    return secret
+  }
+
+  public async createTrigger(trigger: { title: string; conditions: unknown; actions: unknown; description?: string }): Promise<Trigger> {
+    const body = await this.call<{ trigger: Trigger }>({ operation: `create trigger "${trigger.title}"` }, () =>
+      this.zd.triggers.create({ trigger: { ...trigger, active: true } })
+    )
+    return body.trigger
+  }
+
+  public async listTriggers(): Promise<Trigger[]> {
+    const body = await this.call<{ triggers?: Trigger[] }>({ operation: 'list triggers' }, () =>
+      this.zd.triggers.request('GET', segments('triggers', { 'page[size]': 100 }))
+    )
+    return body?.triggers ?? []
+  }
+
+  public async deleteTrigger(id: number): Promise<void> {
+    await this.ignoreNotFound(() => this.call({ operation: `delete trigger ${id}` }, () => this.zd.triggers.delete(id)))
+  }
+
+  /** POST /oauth/tokens: no Authorization header, the grant carries the client credentials. */
+  public async requestToken(grant: Record<string, string>): Promise<TokenResponse> {
+    const res = await this.transport.send(
+      'POST',
+      `${this.baseUrl}/oauth/tokens`,
+      { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(grant) },
+      { operation: `OAuth ${grant.grant_type ?? 'token'} grant`, idempotent: grant.grant_type === 'client_credentials', anonymous: true }
+    )
+    return parse(tokenResponse, res.body, 'OAuth token')
+  }
+
+  private async ignoreNotFound(run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run()
+    } catch (thrown) {
+      if (!(thrown instanceof ZendeskError && thrown.status === 404)) throw thrown
+    }
+  }
+}
+

@@ -1,0 +1,72 @@
+// The parts of Zendesk's objects this integration reads, parsed rather than trusted.
+import { z } from 'zod'
+
+const id = z.number().int()
+
+export const zendeskUser = z.object({
+  id,
+  name: z.string().nullable().default(''),
+  email: z.string().nullable().optional(),
+  role: z.string().nullable().optional(),
+  external_id: z.string().nullable().optional(),
+  photo: z.object({ content_url: z.string().nullable().optional() }).passthrough().nullable().optional(),
+})
+export type ZendeskUser = z.infer<typeof zendeskUser>
+
+export const zendeskAttachment = z.object({
+  id,
+  file_name: z.string(),
+  content_url: z.string(),
+  content_type: z.string().nullable().optional(),
+  size: z.number().nullable().optional(),
+})
+export type ZendeskAttachment = z.infer<typeof zendeskAttachment>
+
+export const zendeskComment = z.object({
+  id,
+  author_id: id,
+  body: z.string().nullable().optional(),
+  html_body: z.string().nullable().optional(),
+  plain_body: z.string().nullable().optional(),
+  public: z.boolean(),
+  via: z.object({ channel: z.union([z.string(), z.number()]).nullable().optional() }).passthrough().nullable().optional(),
+  attachments: z.array(zendeskAttachment).nullable().default([]),
+  created_at: z.string().nullable().optional(),
+})
+export type ZendeskComment = z.infer<typeof zendeskComment>
+
+export const zendeskTicket = z.object({
+  id,
+  status: z.string(),
+  subject: z.string().nullable().optional(),
+  external_id: z.string().nullable().optional(),
+  assignee_id: id.nullable().optional(),
+  requester_id: id.nullable().optional(),
+  tags: z.array(z.string()).default([]),
+})
+export type ZendeskTicket = z.infer<typeof zendeskTicket>
+
+export const ticketStatus = z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed'])
+export type TicketStatus = z.infer<typeof ticketStatus>
+
+export const commentsPage = z.object({
+  comments: z.array(zendeskComment),
+  users: z.array(zendeskUser).default([]),
+})
+
+export const ticketUpdate = z.object({
+  ticket: zendeskTicket,
+  audit: z
+    .object({ events: z.array(z.object({ type: z.string(), id: id.optional() }).passthrough()).default([]) })
+    .passthrough()
+    .optional(),
+})
+
+export const tokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.string().optional(),
+  refresh_token: z.string().nullable().optional(),
+  expires_in: z.number().nullable().optional(),
+  scope: z.string().optional(),
+})
+export type TokenResponse = z.infer<typeof tokenResponse>

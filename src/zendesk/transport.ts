@@ -1,0 +1,168 @@
+// The only place that speaks HTTP to Zendesk. node-zendesk builds the requests; this transport sends them and
+// fixes what node-zendesk gets wrong: it retries 429 after Retry-After (node-zendesk resolves some 429s as
+// success), treats 502/504 as the failures they are, keeps the whole response body (node-zendesk drops the
+// ticket-update `audit`, which holds the comment id), sends uploads as bytes with their real content type, and
+// renews the credential once on a 401.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { Readable } from 'node:stream'
+import { failureFromBody, ZendeskError } from './errors'
+
+export type Authorizer = {
+  /** The Authorization header value to send now. */
+  header(): Promise<string>
+  /** Called once after a 401 with the header Zendesk refused; resolves true when a newer credential is ready. */
+  renew?(refused: string): Promise<boolean>
+}
+
+export type RetryPolicy = {
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+  /** A 429 asking to wait longer than this fails at once rather than hold the caller. */
+  maxRetryAfterMs: number
+  timeoutMs: number
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+  timeoutMs: 10_000,
+}
+
+export type CallOptions = {
+  /** Named in errors: "Zendesk <operation> failed: …". */
+  operation: string
+  /** Safe to send again after a 5xx or a timeout; a 429 is always safe to retry (Zendesk did nothing). */
+  idempotent?: boolean
+  headers?: Record<string, string>
+  /** Sent without Authorization (the OAuth token endpoint). */
+  anonymous?: boolean
+}
+
+export type TransportResponse = { status: number; headers: Headers; body: unknown }
+
+const callContext = new AsyncLocalStorage<CallOptions>()
+
+/** Runs a node-zendesk call with per-call options the transport reads (operation name, idempotency, headers). */
+export const withCall = <T>(options: CallOptions, run: () => Promise<T>): Promise<T> => callContext.run(options, run)
+
+export type Sleep = (ms: number) => Promise<void>
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+type RequestInitLike = { method?: string; headers?: Record<string, string>; body?: unknown }
+
+export class ZendeskTransport {
+  public constructor(
+    private readonly auth: Authorizer,
+    private readonly policy: RetryPolicy = defaultRetryPolicy,
+    private readonly sleep: Sleep = realSleep
+  ) {}
+
+  /** node-zendesk's `transportConfig`. */
+  public get nodeZendeskConfig() {
+    return {
+      transportFn: (uri: string, init: RequestInitLike) => this.fromNodeZendesk(uri, init),
+      responseAdapter: (r: TransportResponse) => ({
+        status: r.status,
+        statusText: '',
+        // node-zendesk turns any answer carrying Retry-After into an error value; only failures reach it here.
+        headers: { get: (name: string) => (name.toLowerCase() === 'retry-after' ? null : r.headers.get(name)) },
+        json: async () => r.body,
+        body: r.body,
+      }),
+    }
+  }
+
+  private async fromNodeZendesk(uri: string, init: RequestInitLike): Promise<TransportResponse> {
+    const call = callContext.getStore() ?? { operation: `${init.method ?? 'GET'} ${new URL(uri).pathname}` }
+    const headers: Record<string, string> = { ...init.headers, ...call.headers }
+    delete headers.Authorization
+    const body = init.body instanceof Readable ? await collect(init.body) : (init.body as string | Buffer | undefined)
+    return this.send(init.method ?? 'GET', uri, { headers, body }, call)
+  }
+
+  public async send(
+    method: string,
+    url: string,
+    request: { headers?: Record<string, string>; body?: string | Buffer },
+    call: CallOptions
+  ): Promise<TransportResponse> {
+    const idempotent = call.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(method)
+    let renewed = false
+    for (let attempt = 1; ; attempt++) {
+      const authorization = call.anonymous ? undefined : await this.auth.header()
+      let res: Response
+      try {
+        res = await fetch(url, {
+          method,
+          headers: { Accept: 'application/json', ...request.headers, ...(authorization && { Authorization: authorization }) },
+          body: request.body,
+          signal: AbortSignal.timeout(this.policy.timeoutMs),
+          redirect: 'manual',
+        })
+      } catch (thrown) {
+        const cause = thrown instanceof Error && thrown.name === 'TimeoutError' ? 'timed out' : 'network error'
+        if (idempotent && attempt < this.policy.attempts) {
+          await this.sleep(this.backoff(attempt))
+          continue
+        }
+        throw new ZendeskError({ operation: call.operation, cause })
+      }
+      const body = await readBody(res)
+      if (res.status === 401 && authorization && !renewed && this.auth.renew) {
+        renewed = true
+        if (await this.auth.renew(authorization)) {
+          attempt--
+          continue
+        }
+      }
+      if (res.status === 429 && attempt < this.policy.attempts) {
+        const wait = retryAfterMs(res.headers)
+        if (wait <= this.policy.maxRetryAfterMs) {
+          await this.sleep(wait)
+          continue
+        }
+      }
+      if (res.status >= 500 && idempotent && attempt < this.policy.attempts) {
+        await this.sleep(this.backoff(attempt))
+        continue
+      }
+      if (res.status >= 300) throw new ZendeskError(failureFromBody(call.operation, res.status, body))
+      return { status: res.status, headers: res.headers, body }
+    }
+  }
+
+  /** Full jitter: spreads the retries of many callers instead of synchronising them. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1))
+    return Math.round(Math.random() * ceiling)
+  }
+}
+
+export function retryAfterMs(headers: Headers): number {
+  const value = headers.get('retry-after') ?? headers.get('ratelimit-reset')
+  if (value === null) return 1_000
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now())
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text()
+  if (!text) return undefined
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return text
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { readSettings, zendeskBaseUrl } from '../../src/config'
+
+describe('the Zendesk subdomain a bot builder types', () => {
+  it.each([
+    ['acme', 'https://acme.zendesk.com'],
+    ['  Acme ', 'https://acme.zendesk.com'],
+    ['acme.zendesk.com', 'https://acme.zendesk.com'],
+    ['https://acme.zendesk.com', 'https://acme.zendesk.com'],
+    ['https://acme.zendesk.com/', 'https://acme.zendesk.com'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://localhost:3001/', 'http://localhost:3001'],
+    ['http://[::1]:9000', 'http://[::1]:9000'],
+  ])('%s is %s', (typed, url) => {
+    expect(zendeskBaseUrl(typed)).toBe(url)
+  })
+
+  it.each([
+    ['', /empty/],
+    ['http://acme.zendesk.com', /plain http/],
+    ['https://evil.example.com', /not a Zendesk address/],
+    ['https://acme.zendesk.com.evil.io', /not a Zendesk address/],
+    ['https://acme.zendesk.com/api/v2', /not a Zendesk address/],
+    ['https://user:pw@acme.zendesk.com', /not a Zendesk address/],
+    ['http://10.0.0.8', /plain http/],
+    ['ac me', /not a Zendesk address/],
+    ['ftp://acme.zendesk.com', /not a Zendesk address/],
+  ])('%j is refused with a message saying what to type', (typed, message) => {
+    expect(() => zendeskBaseUrl(typed)).toThrow(message)
+  })
+})
+
+describe('the manual configuration', () => {
+  const manual = (c: Record<string, unknown>) =>
+    readSettings({ configurationType: 'manual', configuration: { subdomain: 'acme', ...c } as never })
+
+  it.each([
+    [{ clientId: 'id', clientSecret: 's' }, { kind: 'client-credentials', clientId: 'id', clientSecret: 's' }],
+    [{ accessToken: 't' }, { kind: 'access-token', token: 't' }],
+    [{ email: 'a@b.c', apiToken: 't' }, { kind: 'api-token', email: 'a@b.c', token: 't' }],
+  ])('takes one credential: %j', (given, credential) => {
+    expect(manual(given).credential).toEqual(credential)
+  })
+
+  it.each([
+    [{}, /No Zendesk credential given/],
+    [{ clientId: 'id' }, /both its client ID and its client secret/],
+    [{ email: 'a@b.c' }, /both the admin email and the token/],
+    [{ accessToken: 't', apiToken: 'x', email: 'a@b.c' }, /exactly one Zendesk credential, not access token and email \+ API token/],
+  ])('refuses %j', (given, message) => {
+    expect(() => manual(given)).toThrow(message)
+  })
+
+  it('defaults the end status to solved and refuses an unknown one', () => {
+    expect(manual({ accessToken: 't' }).stopStatus).toBe('solved')
+    expect(manual({ accessToken: 't', stopStatus: 'closed' }).stopStatus).toBe('closed')
+    expect(() => manual({ accessToken: 't', stopStatus: 'deleted' })).toThrow(/stopStatus/)
+  })
+
+  it('reads the default configuration as the "Connect with Zendesk" OAuth connection', () => {
+    expect(readSettings({ configurationType: null, configuration: { subdomain: 'acme' } as never })).toEqual({
+      baseUrl: 'https://acme.zendesk.com',
+      credential: { kind: 'oauth-connection' },
+      stopStatus: 'solved',
+    })
+  })
+})
