@@ -10,6 +10,7 @@ const options = {
     { selector: 'h2', options: { uppercase: false } },
     { selector: 'h3', options: { uppercase: false } },
     { selector: 'table', format: 'dataTable' },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
   ],
 }
 
