@@ -1,7 +1,7 @@
 // register: check the credentials, then (re)create this instance's webhook, signing secret, bot user and
 // triggers. Running it again replaces them; unregister removes them.
 import * as sdk from '@botpress/sdk'
-import { API_TOKEN_CUTOFF } from '../auth/credentials'
+import { API_TOKEN_CUTOFF, CredentialStore } from '../auth/credentials'
 import { connect, instanceTag, readSetup, writeSetup, type Props } from '../connection'
 import type { ZendeskApi } from '../zendesk/client'
 import { ZendeskError } from '../zendesk/errors'
@@ -11,13 +11,25 @@ import { TRIGGER_TITLE_PREFIX, triggerSpecs } from './triggers'
 const webhookName = (tag: string) => `${TRIGGER_TITLE_PREFIX} ${tag}`
 
 export async function register(props: RegisterProps): Promise<void> {
-  const { ctx, logger, webhookUrl } = props
-  const { settings, zendesk } = connect(props)
+  const { logger } = props
+  const { settings } = connect(props)
   if (settings.credential.kind === 'api-token') {
     logger.forBot().warn(
       `Connected with a Zendesk API token: Zendesk turns every API token off on ${API_TOKEN_CUTOFF}. Switch to an OAuth client before then.`
     )
   }
+  if (settings.credential.kind === 'oauth-connection' && !(await new CredentialStore(props).read())) {
+    // Nothing to set up before the admin approves; the OAuth callback sets up Zendesk then.
+    logger.forBot().info('Click "Connect with Zendesk" in the configuration to finish connecting the integration.')
+    return
+  }
+  await setUpZendesk(props, props.webhookUrl)
+}
+
+/** Creates this instance's webhook, signing secret, bot user and triggers, replacing any earlier ones. */
+export async function setUpZendesk(props: Props, webhookUrl: string): Promise<void> {
+  const { ctx } = props
+  const { zendesk } = connect(props)
   await checkAdmin(zendesk)
 
   const tag = instanceTag(ctx.webhookId)

@@ -1,6 +1,7 @@
 // Zendesk → Botpress. Three stages that never mix: verify (signature, freshness), parse (schema), route (one
 // handler per event). Whatever is refused is refused with a 4xx and leaves no trace but a log line.
 import * as sdk from '@botpress/sdk'
+import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, writeSetup, type Setup } from '../connection'
 import type { WebhookProps } from '../types'
 import { agentUser, announceAssignment, announceStop } from './agents'
@@ -21,6 +22,9 @@ const reply = (status: number, message: string): sdk.Response => ({
 
 export async function handler(props: WebhookProps): Promise<sdk.Response> {
   const { req, logger } = props
+  const path = req.path.replace(/\/+$/, '')
+  if (path === '/oauth/start') return startAuthorization(props)
+  if (path === '/oauth') return finishAuthorization(props)
   if (req.method.toUpperCase() !== 'POST') return reply(405, 'Zendesk webhooks are POST requests')
   const raw = req.body ?? ''
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return reply(413, 'the body is larger than any Zendesk trigger sends')
