@@ -1,0 +1,94 @@
+// Injected misbehaviour for the API side: rate limiting, server errors (optionally after the write went
+// through, the "timed out after having written" case) and slow answers. Each fault applies to the next
+// `count` requests it matches.
+
+import { ApiError } from './errors.js'
+import type { ApiResponse } from './http.js'
+
+interface Matcher {
+  path?: RegExp
+  method?: string
+}
+
+interface Counted extends Matcher {
+  remaining: number
+}
+
+export interface RateLimitFault extends Counted {
+  retryAfterSeconds: number
+}
+
+export interface ServerErrorFault extends Counted {
+  status: 500 | 502 | 503 | 504
+  afterWrite: boolean
+}
+
+export interface DelayFault extends Counted {
+  ms: number
+}
+
+export const ACCOUNT_RATE_LIMIT = 700
+
+function matches(fault: Matcher, method: string, path: string): boolean {
+  return (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path.test(path))
+}
+
+function take<T extends Counted>(list: T[], method: string, path: string): T | undefined {
+  const fault = list.find((f) => f.remaining > 0 && matches(f, method, path))
+  if (fault) fault.remaining--
+  return fault
+}
+
+export class ApiFaults {
+  private rateLimits: RateLimitFault[] = []
+  private serverErrors: ServerErrorFault[] = []
+  private delays: DelayFault[] = []
+
+  rateLimit(p: { count: number; retryAfterSeconds?: number; path?: RegExp; method?: string }): void {
+    this.rateLimits.push({ ...p, remaining: p.count, retryAfterSeconds: p.retryAfterSeconds ?? 60 })
+  }
+
+  serverError(p: { count: number; status?: 500 | 502 | 503 | 504; path?: RegExp; method?: string; afterWrite?: boolean }): void {
+    this.serverErrors.push({ ...p, remaining: p.count, status: p.status ?? 500, afterWrite: p.afterWrite ?? false })
+  }
+
+  delay(p: { ms: number; count?: number; path?: RegExp; method?: string }): void {
+    this.delays.push({ ...p, remaining: p.count ?? Number.POSITIVE_INFINITY })
+  }
+
+  clear(): void {
+    this.rateLimits = []
+    this.serverErrors = []
+    this.delays = []
+  }
+
+  takeDelay(method: string, path: string): number {
+    return take(this.delays, method, path)?.ms ?? 0
+  }
+
+  takeRateLimit(method: string, path: string): ApiError | undefined {
+    const fault = take(this.rateLimits, method, path)
+    if (!fault) return undefined
+    // What Zendesk answers when the account's per-minute allowance is spent.
+    return new ApiError(
+      429,
+      { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' },
+      { 'retry-after': String(fault.retryAfterSeconds), 'x-rate-limit-remaining': '0', 'ratelimit-remaining': '0' },
+    )
+  }
+
+  takeServerError(method: string, path: string): ServerErrorFault | undefined {
+    return take(this.serverErrors, method, path)
+  }
+}
+
+// A 500 comes from Zendesk's application, as JSON; 502/503/504 come from the load balancers in front of it,
+// as HTML, so a client cannot count on a JSON error body there.
+export function serverErrorResponse(status: 500 | 502 | 503 | 504): ApiResponse {
+  if (status === 500) {
+    return { status, body: { error: 'InternalServerError', description: 'Something went wrong on our end. Please try again.' } }
+  }
+  const titles = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Time-out' }
+  const html = `<html><head><title>${status} ${titles[status]}</title></head><body><center><h1>${status} ${titles[status]}</h1></center></body></html>`
+  return { status, raw: { data: html, contentType: 'text/html' }, ...(status === 503 ? { headers: { 'retry-after': '1' } } : {}) }
+}

@@ -1,0 +1,5 @@
+export { startZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorOptions } from './server.js'
+export type { AgentConsole, EndUserMailbox } from './console.js'
+export { signWebhook } from './delivery.js'
+export { pkceChallenge } from './oauth.js'
+export type * from './types.js'
