@@ -181,10 +181,11 @@ export class ZendeskApi {
 
   /** Uploads bytes as one attachment and returns the token a comment attaches it with. */
   public async upload(file: { data: Buffer; fileName: string; contentType: string }): Promise<string> {
-    const body = await this.call<{ upload?: { token?: string } }>(
+    // Unlike every other call, node-zendesk resolves an upload with the body itself.
+    const body = (await withCall(
       { operation: `upload ${file.fileName}`, idempotent: true, headers: { 'Content-Type': file.contentType } },
       () => this.zd.attachments.upload(Readable.from([file.data]) as never, { filename: file.fileName, binary: true } as never)
-    )
+    )) as { upload?: { token?: string } } | undefined
     const token = body?.upload?.token
     if (!token) throw new ZendeskError({ operation: 'upload', error: 'UnexpectedResponse', description: 'no upload token' })
     return token
