@@ -30,12 +30,10 @@ const messageSource = z.union([
 
 const historyMessageTypes = { ...sdk.messages.defaults, markdown: sdk.messages.markdown }
 
-type Tuple<T> = [T, T, ...T[]]
-const historyMessage = z.union(
-  Object.entries(historyMessageTypes).map(([type, message]) =>
-    z.object({ source: messageSource, type: z.literal(type), payload: message.schema })
-  ) as Tuple<sdk.z.AnyZodObject>
+const [first, second, ...others] = Object.entries(historyMessageTypes).map(
+  ([type, message]): sdk.z.AnyZodObject => z.object({ source: messageSource, type: z.literal(type), payload: message.schema })
 )
+const historyMessage = z.union([first!, second!, ...others])
 
 const hitlSessionId = z
   .string()

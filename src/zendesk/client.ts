@@ -161,7 +161,7 @@ export class ZendeskApi {
   private async findWrittenComment(ticketId: number, comment: NewComment, since: number): Promise<ZendeskComment | undefined> {
     const { comments } = await this.listComments(ticketId, { newestFirst: true, pageSize: 10 })
     const same = (c: ZendeskComment) =>
-      c.author_id === comment.author_id &&
+      (comment.author_id === undefined || c.author_id === comment.author_id) &&
       c.public === comment.public &&
       (comment.html_body ? c.html_body?.includes(comment.html_body.slice(0, 200)) : c.body?.trim() === comment.body?.trim())
     // Zendesk's clock and ours differ: a minute of slack, and the author+body match does the real work.
