@@ -229,17 +229,60 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const invokeTimeoutMs = opts.invokeTimeoutMs ?? 60_000
   const logs: string[] = []
   const invocations: Invocation[] = []
+  const bundles: BundleProcess[] = []
 
-  const env: NodeJS.ProcessEnv = { ...process.env, BP_API_URL: botpress.url, BP_TOKEN: token, ...opts.env }
+  // What Botpress's webhook endpoint does: the path after the webhook id, the query without "?",
+  // the headers, and the body as the text it came as.
+  const prefix = `/${webhookId}`
+  const onWebhook = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await readRaw(req)
+    const url = new URL(req.url ?? '/', 'http://webhook')
+    // Botpress's OAuth route: one redirect URI for every installation, sent on to the one its `state` names.
+    const oauth = url.pathname === '/oauth' && url.searchParams.get('state') === webhookId
+    if (!oauth && url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'No such webhook' }))
+      return
+    }
+    const headers: Record<string, string> = {}
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const key = (req.rawHeaders[i] as string).toLowerCase()
+      const value = req.rawHeaders[i + 1] as string
+      headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`
+    }
+    const result = await webhook({
+      method: req.method ?? 'GET',
+      path: oauth ? '/oauth' : url.pathname.slice(prefix.length) || '/',
+      query: url.search.replace(/^\?/, ''),
+      headers,
+      ...(raw.length > 0 && { body: raw.toString('utf8') }),
+    })
+    const out = Object.fromEntries(Object.entries(result.headers).filter(([k]) => !HOP_BY_HOP.has(k)))
+    res.writeHead(result.status, out).end(result.body)
+  }
+  const server: Server = createServer((req, res) => {
+    onWebhook(req, res).catch((err) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: `The integration could not be invoked: ${String(err)}` }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const webhookBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const webhookUrl = `${webhookBase}${prefix}`
+
+
+  const env: NodeJS.ProcessEnv = { ...process.env, BP_API_URL: botpress.url, BP_TOKEN: token, BP_WEBHOOK_URL: webhookBase, ...opts.env }
   const started = await Promise.allSettled(
     Array.from({ length: opts.processes ?? 1 }, () => startProcess(bundlePath, env, logs, opts.startTimeoutMs ?? 15_000))
   )
-  const bundles = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  bundles.push(...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])))
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
   if (failed) {
+    server.closeAllConnections()
+    server.close()
     await Promise.all(bundles.map(stopProcess))
     throw failed.reason
   }
+
 
   let next = 0
   const baseHeaders = (operation: string): Record<string, string> => ({
@@ -286,41 +329,6 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
         ...(p.body !== undefined && { body: p.body }),
       },
     })
-
-  // What Botpress's webhook endpoint does: the path after the webhook id, the query without "?",
-  // the headers, and the body as the text it came as.
-  const prefix = `/${webhookId}`
-  const onWebhook = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readRaw(req)
-    const url = new URL(req.url ?? '/', 'http://webhook')
-    if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'No such webhook' }))
-      return
-    }
-    const headers: Record<string, string> = {}
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const key = (req.rawHeaders[i] as string).toLowerCase()
-      const value = req.rawHeaders[i + 1] as string
-      headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`
-    }
-    const result = await webhook({
-      method: req.method ?? 'GET',
-      path: url.pathname.slice(prefix.length) || '/',
-      query: url.search.replace(/^\?/, ''),
-      headers,
-      ...(raw.length > 0 && { body: raw.toString('utf8') }),
-    })
-    const out = Object.fromEntries(Object.entries(result.headers).filter(([k]) => !HOP_BY_HOP.has(k)))
-    res.writeHead(result.status, out).end(result.body)
-  }
-  const server: Server = createServer((req, res) => {
-    onWebhook(req, res).catch((err) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: `The integration could not be invoked: ${String(err)}` }))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`
 
   let stopped: Promise<void> | undefined
   return {
