@@ -269,6 +269,12 @@ describe('contract: uploads and attachments', () => {
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes)
     const reused = await api.put(`/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'again', uploads: [first.token] } } })
     expect(reused.status).toBe(422)
+    const shown = await api.get(`/api/v2/attachments/${comment?.attachments[0]?.id}.json`)
+    expect(shown.body.attachment).toMatchObject({ file_name: 'report 1.pdf', content_url: comment?.attachments[0]?.content_url })
+    const spare = await fetch(`${zd.url}/api/v2/uploads?filename=spare.txt`, { method: 'POST', headers: { authorization: bearer(zd.issueAccessToken()) }, body: 'x' })
+    const spareToken = ((await spare.json()) as { upload: { token: string } }).upload.token
+    expect((await api.delete(`/api/v2/uploads/${spareToken}.json`)).status).toBe(204)
+    expect(zd.state.uploads.has(spareToken)).toBe(false)
     expect(zd.contractViolations).toEqual([])
   })
 

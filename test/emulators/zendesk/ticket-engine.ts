@@ -76,6 +76,8 @@ export interface TicketCreate extends TicketChanges {
   submitter_id?: number
   via_followup_source_id?: number
   recipient?: string
+  ticket_form_id?: number
+  brand_id?: number
 }
 
 export type AuditEvent =
@@ -181,8 +183,8 @@ export class TicketEngine {
       sharing_agreement_ids: [],
       custom_status_id: 1,
       followup_ids: [],
-      ticket_form_id: 1,
-      brand_id: 1,
+      ticket_form_id: input.ticket_form_id ?? 1,
+      brand_id: input.brand_id ?? 1,
       allow_channelback: false,
       allow_attachments: true,
       from_messaging_channel: false,
