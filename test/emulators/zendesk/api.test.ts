@@ -52,6 +52,9 @@ describe('contract: users', () => {
     const byEmail = await api.post('/api/v2/users/create_or_update', { user: { email: 'BOB@example.com', name: 'Robert' } })
     expect(byEmail.status).toBe(200)
     expect(byEmail.body.user.id).toBe(created.body.user.id)
+    const noEmail = await api.post('/api/v2/users/create_or_update', { user: { name: 'Chat Only', external_id: 'bp-user-2' } })
+    expect(noEmail.status).toBe(201)
+    expect(noEmail.body.user.email).toBeNull()
     expect(zd.contractViolations).toEqual([])
   })
 

@@ -55,7 +55,7 @@ export const SPEC_EXCEPTIONS: readonly SpecException[] = [
       'document points the items at CustomFieldObject, the field definition, which requires key, type and title.',
     patch: () => ({ type: 'object', properties: { id: { type: 'integer' }, value: {} }, required: ['id', 'value'] }),
   },
-  ...nullables('UserForAdmin', ['alias', 'signature', 'default_group_id', 'last_login_at'], UNSET_IS_NULL),
+  ...nullables('UserForAdmin', ['email', 'alias', 'signature', 'default_group_id', 'last_login_at'], UNSET_IS_NULL),
   ...nullables('AttachmentBaseObject', ['width', 'height'], 'Zendesk returns null width and height for files that are not images.'),
   ...nullables('TriggerObject', ['description'], UNSET_IS_NULL),
   {
