@@ -16,6 +16,10 @@ export type StoredCredentials = {
   subdomain: string
 }
 
+/** How long a copy that lost a refresh race waits for the winner's tokens to appear in the state. */
+const WINNER_LOOKS = 5
+const WINNER_WAIT_MS = 200
+
 /** Renew this long before Zendesk's expiry, so a token never expires mid-request. */
 const EXPIRY_MARGIN_MS = 60_000
 
@@ -64,7 +68,7 @@ export class CredentialStore {
   }
 }
 
-const fresh = (c: StoredCredentials | undefined, baseUrl: string, now = Date.now()): c is StoredCredentials =>
+export const fresh = (c: StoredCredentials | undefined, baseUrl: string, now = Date.now()): c is StoredCredentials =>
   c !== undefined && c.subdomain === baseUrl && (c.expiresAt === undefined || c.expiresAt - EXPIRY_MARGIN_MS > now)
 
 const isInvalidGrant = (thrown: unknown) =>
@@ -144,8 +148,12 @@ class TokenAuthorizer implements Authorizer {
       return next
     } catch (thrown) {
       if (!isInvalidGrant(thrown)) throw thrown
-      const again = await this.store.read()
-      if (again && again.refreshToken !== stored.refreshToken && fresh(again, this.baseUrl)) return again
+      // Zendesk rotated our refresh token away: another copy won the race and is saving its tokens right now.
+      for (let look = 0; look < WINNER_LOOKS; look++) {
+        const again = await this.store.read()
+        if (again && again.refreshToken !== stored.refreshToken && fresh(again, this.baseUrl)) return again
+        await new Promise((resolve) => setTimeout(resolve, WINNER_WAIT_MS))
+      }
       throw new sdk.RuntimeError(
         'Zendesk refused to renew the connection (the refresh token was revoked or has expired): reconnect with "Connect with Zendesk" in the integration\'s configuration.'
       )

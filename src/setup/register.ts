@@ -63,7 +63,7 @@ async function checkAdmin(zendesk: ZendeskApi): Promise<void> {
     me = await zendesk.me()
   } catch (thrown) {
     if (thrown instanceof ZendeskError && thrown.status === 401) {
-      throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect.`)
+      throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect. (${thrown.message})`)
     }
     throw thrown
   }

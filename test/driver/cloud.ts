@@ -311,6 +311,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       method: 'POST',
       headers,
       body: invokeOpts.rawBody ?? JSON.stringify(body),
+      // The integration's answer goes back to the caller as it is: a redirect is the browser's to follow.
+      redirect: 'manual',
       signal: AbortSignal.timeout(invokeTimeoutMs),
     })
     const text = await res.text()

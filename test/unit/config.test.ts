@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { fresh } from '../../src/auth/credentials'
 import { readSettings, zendeskBaseUrl } from '../../src/config'
 
 describe('the Zendesk subdomain a bot builder types', () => {
@@ -63,5 +64,20 @@ describe('the manual configuration', () => {
       credential: { kind: 'oauth-connection' },
       stopStatus: 'solved',
     })
+  })
+})
+
+describe('when a stored token is renewed', () => {
+  const base = 'https://acme.zendesk.com'
+  const now = Date.parse('2026-11-25T10:00:00Z')
+  it.each([
+    ['no expiry known', { accessToken: 't', subdomain: base }, true],
+    ['expires in ten minutes', { accessToken: 't', subdomain: base, expiresAt: now + 10 * 60_000 }, true],
+    ['expires within the minute: renewed before it fails mid-request', { accessToken: 't', subdomain: base, expiresAt: now + 30_000 }, false],
+    ['expired', { accessToken: 't', subdomain: base, expiresAt: now - 1 }, false],
+    ['for another Zendesk account', { accessToken: 't', subdomain: 'https://other.zendesk.com' }, false],
+    ['nothing stored', undefined, false],
+  ])('%s: fresh is %s', (_, stored, isFresh) => {
+    expect(fresh(stored, base, now)).toBe(isFresh)
   })
 })
