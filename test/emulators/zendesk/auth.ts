@@ -12,7 +12,7 @@ export function authenticate(state: EmulatorState, authorization: string | undef
     const token = state.accessTokens.get(credentials)
     const user = token && state.users.get(token.userId)
     if (!token || !user || (token.expiresAt !== undefined && token.expiresAt <= state.now().getTime())) throw invalidToken()
-    return { user, scopes: token.scopes, kind: 'oauth' }
+    return { user, scopes: token.scopes }
   }
   if (scheme.toLowerCase() === 'basic') {
     const decoded = Buffer.from(credentials, 'base64').toString('utf8')
@@ -20,7 +20,7 @@ export function authenticate(state: EmulatorState, authorization: string | undef
     const userId = match?.[2] === undefined ? undefined : state.apiTokens.get(match[2])
     const user = userId === undefined ? undefined : state.users.get(userId)
     if (!match || !user || user.email?.toLowerCase() !== match[1]?.toLowerCase()) throw couldNotAuthenticate()
-    return { user, scopes: ['read', 'write'], kind: 'api_token' }
+    return { user, scopes: ['read', 'write'] }
   }
   throw couldNotAuthenticate()
 }

@@ -4,7 +4,6 @@ import type { User } from './types.js'
 export interface Principal {
   user: User
   scopes: string[]
-  kind: 'oauth' | 'api_token'
 }
 
 export interface ApiRequest {

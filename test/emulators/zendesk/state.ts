@@ -98,10 +98,6 @@ export class EmulatorState {
     return this.nextTriggerPosition++
   }
 
-  user(id: number): User | undefined {
-    return this.users.get(id)
-  }
-
   host(): string {
     return new URL(this.baseUrl).host
   }

@@ -3,7 +3,7 @@
 // trigger runs are the same whatever the origin, as they are in Zendesk.
 
 import { commentBodies } from './comment-format.js'
-import { ApiError, recordInvalid, type FieldError } from './errors.js'
+import { ApiError, recordInvalid, recordNotFound, type FieldError } from './errors.js'
 import type { EmulatorState } from './state.js'
 import { createUser, findUserByEmail } from './users.js'
 import type {
@@ -224,7 +224,7 @@ export class TicketEngine {
   update(ticketId: number, input: TicketChanges, actor: User, via: Channel): UpdateResult {
     const state = this.state
     const ticket = state.tickets.get(ticketId)
-    if (!ticket) throw new ApiError(404, { error: 'RecordNotFound', description: 'Not found' })
+    if (!ticket) throw recordNotFound()
     if (ticket.status === 'closed') throw recordInvalid(CLOSED_REFUSAL)
     if (input.safe_update !== undefined && input.updated_stamp !== undefined && input.updated_stamp !== ticket.updated_at) {
       throw new ApiError(409, {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { ApiError, recordNotFound } from './errors.js'
+import { ApiError, couldNotAuthenticate, recordNotFound } from './errors.js'
 import { asRecord, json, objectBody, type ApiRequest, type ApiResponse, type Route } from './http.js'
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketCreate, type TicketEngine } from './ticket-engine.js'
@@ -32,7 +32,7 @@ const ticketUserIds = (t: Ticket) => [t.requester_id, t.submitter_id, t.assignee
 export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[] {
   const actor = (req: ApiRequest): User => {
     const user = req.principal?.user
-    if (!user) throw new ApiError(401, { error: "Couldn't authenticate you" })
+    if (!user) throw couldNotAuthenticate()
     return user
   }
 
