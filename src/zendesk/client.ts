@@ -172,7 +172,8 @@ export class ZendeskApi {
     ticketId: number,
     opts: { newestFirst?: boolean; pageSize?: number } = {}
   ): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }> {
-    const query = { include: 'users', sort_order: opts.newestFirst ? 'desc' : 'asc', 'page[size]': opts.pageSize ?? 100 }
+    // With cursor pagination Zendesk sorts by `sort`; `sort_order` belongs to offset pagination and is ignored.
+    const query = { include: 'users', sort: opts.newestFirst ? '-created_at' : 'created_at', 'page[size]': opts.pageSize ?? 100 }
     const body = await this.call<unknown>({ operation: `list comments of ticket ${ticketId}` }, () =>
       this.zd.tickets.request('GET', segments('tickets', ticketId, 'comments', query))
     )

@@ -160,6 +160,15 @@ describe('agents in Zendesk', () => {
     expect(author).toMatchObject({ name: 'Grace Hopper', pictureUrl: expect.stringContaining('Grace') })
   })
 
+  it('on a long ticket, the newest reply still reaches the user', async () => {
+    const { plugin, zendesk } = loop
+    const session = await plugin.escalate()
+    for (let i = 0; i < 30; i++) await plugin.userSays(session, `message ${i}`)
+    zendesk.agent(agentOf('Patient Pat').id).reply(session.ticketId, { body: 'Thanks for waiting' })
+    await zendesk.settled()
+    expect(plugin.toUser(session).map((m) => m.payload.text)).toEqual(['Thanks for waiting'])
+  })
+
   it('an agent\'s internal note never reaches the user', async () => {
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
