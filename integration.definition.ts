@@ -174,6 +174,19 @@ export default new sdk.IntegrationDefinition({
         claim: z.string().title('Claim').describe('Random value of the delivery that announced it: the one that wrote it announces'),
       }),
     },
+    relay: {
+      type: 'conversation',
+      schema: z.object({
+        relayedUpTo: z
+          .number()
+          .title('Relayed up to')
+          .describe('Highest Zendesk comment id already relayed: older comments need no look'),
+        agents: z
+          .record(z.string())
+          .title('Agents')
+          .describe('Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket'),
+      }),
+    },
     stop: {
       type: 'conversation',
       schema: z.object({

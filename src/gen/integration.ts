@@ -460,6 +460,17 @@ export type TIntegration = {
                 claim: string;
             };
         };
+        relay: {
+            type: "conversation";
+            payload: {
+                /** Highest Zendesk comment id already relayed: older comments need no look */
+                relayedUpTo: number;
+                /** Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket */
+                agents: {
+                    [key: string]: string;
+                };
+            };
+        };
         stop: {
             type: "conversation";
             payload: {

@@ -1,15 +1,18 @@
 // Agents' public comments → Botpress messages, each exactly once: the message is got-or-created by the comment's
 // id, so a webhook delivered twice, late or concurrently relays nothing twice, and any delivery relays whatever
-// an earlier lost one missed.
+// an earlier lost one missed. The `relay` state only spares work (comments already relayed, agents already
+// known); when two deliveries race it may be stale, which costs a few look-ups, never a duplicate.
+import * as sdk from '@botpress/sdk'
 import { commentText } from '../mapping/text'
 import type { ZendeskApi } from '../zendesk/client'
 import type { ZendeskAttachment, ZendeskComment, ZendeskUser } from '../zendesk/schemas'
-import type { Client } from '../types'
+import type { Client, TIntegration } from '../types'
 import { agentUser, announceAssignment } from './agents'
 
 /** How many of the newest comments a delivery looks at; older ones were relayed by earlier deliveries. */
 export const RELAY_WINDOW = 20
 
+type Relay = TIntegration['states']['relay']['payload']
 type Outgoing = { key: string; type: 'text' | 'image' | 'audio' | 'video' | 'file'; payload: Record<string, string> }
 
 const AUTOMATIC_CHANNELS = new Set(['rule', 'system', 'automation', 'sample_ticket'])
@@ -39,6 +42,16 @@ function attachmentMessage(commentId: number, a: ZendeskAttachment): Outgoing {
   return { key, type: 'file', payload: { fileUrl: a.content_url, title: a.file_name } }
 }
 
+async function readRelay(client: Client, conversationId: string): Promise<Relay> {
+  try {
+    const { state } = await client.getState({ type: 'conversation', name: 'relay', id: conversationId })
+    return state.payload
+  } catch (thrown) {
+    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return { relayedUpTo: 0, agents: {} }
+    throw thrown
+  }
+}
+
 export async function relayComments(
   client: Client,
   zendesk: ZendeskApi,
@@ -46,13 +59,22 @@ export async function relayComments(
 ): Promise<number> {
   const { comments, users } = await zendesk.listComments(p.ticketId, { newestFirst: true, pageSize: RELAY_WINDOW })
   const byId = new Map(users.map((u) => [u.id, u]))
-  const agents = new Map<number, string>()
+  const pending = relayable(comments, byId, p.botUserId)
+  if (!pending.length) return 0
+  const relay = await readRelay(client, p.conversationId)
+  const fresh = pending.filter((c) => c.id > relay.relayedUpTo)
+  if (!fresh.length) return 0
+
+  const agents = { ...relay.agents }
   let relayed = 0
-  for (const comment of relayable(comments, byId, p.botUserId)) {
-    let userId = agents.get(comment.author_id)
+  for (const comment of fresh) {
+    const key = String(comment.author_id)
+    let userId = agents[key]
     if (!userId) {
       userId = await agentUser(client, byId.get(comment.author_id)!)
-      agents.set(comment.author_id, userId)
+      agents[key] = userId
+    }
+    if (relay.relayedUpTo === 0 && relayed === 0) {
       // The plugin takes the first message's author as the agent; announcing first keeps "agent joined" single.
       await announceAssignment(client, p.conversationId, { zendeskId: comment.author_id, userId }, { reassign: false })
     }
@@ -68,5 +90,11 @@ export async function relayComments(
       relayed++
     }
   }
+  await client.setState({
+    type: 'conversation',
+    name: 'relay',
+    id: p.conversationId,
+    payload: { relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)), agents },
+  })
   return relayed
 }
