@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // End-to-end files start bundle processes and servers: a few at a time keeps a 2-core machine responsive.
     maxWorkers: 2,
+    // No token, secret or signing secret may reach the integration's output anywhere in the suite.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 })

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import type { BotpressEmulator } from '../emulators/botpress'
+import { recordLogs } from '../support/secret-scan'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SERVE_SCRIPT = `${ROOT}scripts/serve.cjs`
@@ -370,6 +371,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       stopped ??= (async () => {
         server.closeAllConnections()
         await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ...bundles.map(stopProcess)])
+        recordLogs(logs)
       })()
       return stopped
     },

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
+import { recordSecrets } from '../../support/secret-scan'
 import { authenticate, authorize } from './auth.js'
 import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } from './console.js'
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
@@ -338,6 +339,13 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     url,
     admin,
     async close() {
+      recordSecrets([
+        ...state.accessTokens.keys(),
+        ...state.refreshTokens.keys(),
+        ...state.apiTokens.keys(),
+        ...[...state.oauthClients.values()].map((c) => c.secret),
+        ...state.signingSecrets.values(),
+      ])
       dispatcher.stop()
       server.closeAllConnections()
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
