@@ -1,0 +1,131 @@
+// Webhook throughput: Zendesk's deliveries replayed at high concurrency through the driver's webhook URL, signed as
+// Zendesk signs them, with the bodies Zendesk's triggers rendered for real comments on real tickets.
+import { createHmac } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { startWorld, type World } from './operations'
+import { cpuMsOf, memoryOf } from './proc'
+import { summarize, type Summary } from './stats'
+
+export type Flood = {
+  requests: number
+  concurrency: number
+  tickets: number
+  seconds: number
+  perSecond: number
+  latencyMs: Summary
+  errors: number
+  /** Agent comments the flood had to relay (Zendesk's own deliveries of them were held back). */
+  expectedMessages: number
+  newMessages: number
+  /** Messages relayed more than once, after the flood and again after Zendesk's held deliveries arrived. */
+  duplicates: number
+  rss: { before: number; after: number; peak: number }
+  /** CPU time per webhook: the bundle's, and this process's (emulators, driver, client) for comparison. */
+  cpuMsPerWebhook: { bundle: number; harness: number }
+}
+
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+function signingSecret(world: World): string {
+  const prefix = `integration/${world.cloud.integrationId}/`
+  for (const [key, state] of world.botpress.state.states) {
+    const payload = state.payload as { signingSecret?: string }
+    if (key.startsWith(prefix) && key.endsWith('zendesk') && payload.signingSecret) return payload.signingSecret
+  }
+  throw new Error('No signing secret in the integration state: register did not run')
+}
+
+/** Copies of one comment message, past the first, over every conversation. */
+function duplicates(world: World, conversationIds: string[]): { messages: number; duplicates: number } {
+  let messages = 0
+  let extra = 0
+  for (const id of conversationIds) {
+    const seen = new Map<string, number>()
+    for (const m of world.plugin.toUser({ conversationId: id, userId: '', ticketId: 0 })) {
+      const key = world.plugin.tagsOf(m).zendeskCommentId ?? m.id
+      seen.set(key, (seen.get(key) ?? 0) + 1)
+      messages++
+    }
+    for (const n of seen.values()) extra += n - 1
+  }
+  return { messages, duplicates: extra }
+}
+
+export async function webhookFlood(opts: { bundlePath: string; requests: number; concurrency: number; tickets: number }): Promise<Flood> {
+  const world = await startWorld({ bundlePath: opts.bundlePath })
+  try {
+    const { zendesk, plugin, cloud } = world
+    const agent = zendesk.agent(world.agentId)
+    const sessions = []
+    for (let i = 0; i < opts.tickets; i++) {
+      const session = await plugin.escalate({ name: `Flood user ${i}` })
+      agent.reply(session.ticketId, { body: `First answer on ticket ${session.ticketId}` })
+      sessions.push(session)
+    }
+    await zendesk.settled()
+    const bodies = [...new Set(zendesk.deliveries.filter((d) => d.status === 200 && JSON.parse(d.body).event === 'comment').map((d) => d.body))]
+    if (bodies.length !== opts.tickets) throw new Error(`expected ${opts.tickets} comment deliveries, got ${bodies.length}`)
+
+    // A second reply per ticket that Zendesk has not delivered yet: the flood's deliveries are what relays it.
+    zendesk.faults.holdDeliveries()
+    for (const s of sessions) agent.reply(s.ticketId, { body: `Second answer on ticket ${s.ticketId}` })
+    const conversationIds = sessions.map((s) => s.conversationId)
+    const before = duplicates(world, conversationIds).messages
+
+    const secret = signingSecret(world)
+    const pid = cloud.processes[0]!.pid
+    const rssBefore = memoryOf(pid).rss
+    const bundleCpuBefore = cpuMsOf(pid)
+    const harnessCpuBefore = process.cpuUsage()
+    const latencies: number[] = []
+    let errors = 0
+    let next = 0
+    const t0 = performance.now()
+    const worker = async () => {
+      for (let i = next++; i < opts.requests; i = next++) {
+        const body = bodies[i % bodies.length] as string
+        const timestamp = isoSeconds(new Date())
+        const signature = createHmac('sha256', secret).update(timestamp + body).digest('base64')
+        const started = performance.now()
+        const res = await fetch(cloud.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'x-zendesk-webhook-signature': signature,
+            'x-zendesk-webhook-signature-timestamp': timestamp,
+          },
+          body,
+        })
+        await res.arrayBuffer()
+        latencies.push(performance.now() - started)
+        if (res.status !== 200) errors++
+      }
+    }
+    await Promise.all(Array.from({ length: opts.concurrency }, worker))
+    const seconds = (performance.now() - t0) / 1000
+    const memory = memoryOf(pid)
+    const bundleCpu = cpuMsOf(pid) - bundleCpuBefore
+    const harnessCpu = process.cpuUsage(harnessCpuBefore)
+    const afterFlood = duplicates(world, conversationIds)
+
+    zendesk.faults.clear()
+    await zendesk.settled()
+    const afterHeld = duplicates(world, conversationIds)
+    return {
+      requests: opts.requests,
+      concurrency: opts.concurrency,
+      tickets: opts.tickets,
+      seconds,
+      perSecond: opts.requests / seconds,
+      latencyMs: summarize(latencies),
+      errors,
+      expectedMessages: opts.tickets,
+      newMessages: afterFlood.messages - before,
+      duplicates: Math.max(afterFlood.duplicates, afterHeld.duplicates),
+      rss: { before: rssBefore, after: memory.rss, peak: memory.peak },
+      cpuMsPerWebhook: { bundle: bundleCpu / opts.requests, harness: (harnessCpu.user + harnessCpu.system) / 1000 / opts.requests },
+    }
+  } finally {
+    await world.close()
+  }
+}
