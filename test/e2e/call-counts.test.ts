@@ -1,0 +1,76 @@
+// What each HITL operation costs in API calls, through the built bundle: the figures `npm run bench` reports.
+// Zendesk allows a Team-plan account 200 requests a minute in all, so one more call per operation is a regression
+// this test fails on. Counts only: timing is the benchmark's business, never a test's.
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { OPERATIONS, meter, playSession, startWorld, type Operation, type World } from '../../bench/operations'
+
+type Count = { zendesk: number; botpress: number; webhooks: number }
+
+let world: World
+const counts = new Map<Operation, Count[]>()
+
+beforeAll(async () => {
+  world = await startWorld()
+  const measure = meter(world, (op, u) => {
+    counts.set(op, [...(counts.get(op) ?? []), { zendesk: u.zendesk, botpress: u.botpress, webhooks: u.webhooks }])
+  })
+  // Two sessions of each kind: the second shows the counts do not depend on what ran before.
+  for (const n of [1, 2]) {
+    await playSession(world, measure, n, 'agent')
+    await playSession(world, measure, n, 'bot')
+  }
+})
+
+afterAll(async () => {
+  await world?.close()
+})
+
+it('costs the same calls in every session', () => {
+  for (const op of OPERATIONS) expect(new Set(counts.get(op)?.map((c) => JSON.stringify(c))).size, op).toBe(1)
+})
+
+it('costs the calls it is known to cost, operation by operation', () => {
+  const first = Object.fromEntries(OPERATIONS.map((op) => [op, counts.get(op)?.[0]]))
+  expect(first).toEqual({
+    // Botpress: get-or-create the user, link it to the Zendesk user.
+    createUser: { zendesk: 1, botpress: 2, webhooks: 0 },
+    // Botpress: read the user, get-or-create the conversation, tag it with the ticket.
+    startHitl: { zendesk: 1, botpress: 3, webhooks: 0 },
+    // Botpress: the ack that tags the message with its comment id.
+    text: { zendesk: 1, botpress: 1, webhooks: 0 },
+    image: { zendesk: 2, botpress: 1, webhooks: 0 },
+    // Botpress: setup state, agent user, announcement claim, hitlAssigned.
+    assignment: { zendesk: 1, botpress: 4, webhooks: 1 },
+    // Botpress: setup state, relay state, agent user, announcement claim, the message, relay state.
+    agentComment: { zendesk: 1, botpress: 6, webhooks: 1 },
+    // Botpress: setup state, relay state, stop claim, hitlStopped.
+    solve: { zendesk: 1, botpress: 4, webhooks: 1 },
+    // Botpress: the conversation. Its ticket update fires the "stopped" trigger, whose webhook costs the second
+    // Zendesk call (the comments) and three Botpress calls: setup state, stop claim, hitlStopped.
+    stopHitl: { zendesk: 2, botpress: 4, webhooks: 1 },
+  })
+})
+
+it('relays later replies of the same agent for one Zendesk call each', async () => {
+  const replies: Count[] = []
+  const measure = meter(world, (_, u) => replies.push({ zendesk: u.zendesk, botpress: u.botpress, webhooks: u.webhooks }))
+  const session = await world.plugin.escalate({ name: 'Chatty ticket' })
+  for (const k of [1, 2, 3]) {
+    await measure('agentComment', async () => {
+      world.zendesk.agent(world.agentId).reply(session.ticketId, { body: `Reply ${k}` })
+      await world.zendesk.settled()
+    })
+  }
+  expect(replies).toEqual([
+    // The first reply also announces the agent (no assignment came before it).
+    { zendesk: 1, botpress: 7, webhooks: 1 },
+    // Setup state, relay state, the message, relay state.
+    { zendesk: 1, botpress: 4, webhooks: 1 },
+    { zendesk: 1, botpress: 4, webhooks: 1 },
+  ])
+})
+
+it('broke no Zendesk or Botpress API contract', () => {
+  expect(world.zendesk.contractViolations).toEqual([])
+  expect(world.botpress.contractViolations).toEqual([])
+})
