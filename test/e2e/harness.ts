@@ -53,14 +53,15 @@ export async function startLoop(
   }
 }
 
-type HistoryItem = { source: { type: 'user'; userId: string } | { type: 'bot' }; type: string; payload: Record<string, unknown> }
+export type HistoryItem = { source: { type: 'user'; userId: string } | { type: 'bot' }; type: string; payload: Record<string, unknown> }
 
 /** What the hitl plugin does with this integration, call for call. */
 export class Plugin {
   public constructor(
     private readonly cloud: Cloud,
     private readonly botpress: BotpressEmulator,
-    private readonly zendesk: ZendeskEmulator
+    // Absent when the sandbox plays the plugin against a real Zendesk account.
+    private readonly zendesk?: ZendeskEmulator
   ) {}
 
   public createUser(p: { name: string; email?: string; pictureUrl?: string }): Promise<{ userId: string }> {
@@ -121,6 +122,7 @@ export class Plugin {
   }
 
   public comments(session: Session) {
+    if (!this.zendesk) throw new Error('No Zendesk emulator: read the comments in Zendesk itself')
     return this.zendesk.state.comments.get(this.ticketIdOf(session.conversationId)) ?? []
   }
 
