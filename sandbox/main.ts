@@ -1,0 +1,77 @@
+// `npm start`: the whole HITL loop on this machine, in one page.
+//   npm start [-- --port 3000]                                   Zendesk and Botpress emulated, offline
+//   npm start -- --zendesk https://acme.zendesk.com --access-token T --public-url https://tunnel.example
+//   npm start -- --zendesk acme --client-id ID --client-secret S --public-url https://tunnel.example
+import { parseArgs } from 'node:util'
+import { startSandbox, type RealZendesk } from './server'
+
+const USAGE = `Usage: npm start -- [--port 3000]
+       npm start -- --zendesk https://acme.zendesk.com (--access-token T | --client-id ID --client-secret S) --public-url https://…`
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`)
+  process.exit(2)
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    zendesk: { type: 'string' },
+    'access-token': { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'public-url': { type: 'string' },
+  },
+})
+
+const port = Number(values.port)
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}"`)
+
+/** `acme`, `acme.zendesk.com` or `https://acme.zendesk.com/`, as the integration's configuration accepts them. */
+function zendeskUrl(typed: string): string {
+  const url = /^https?:\/\//i.test(typed) ? typed : typed.includes('.') ? `https://${typed}` : `https://${typed}.zendesk.com`
+  return url.replace(/\/+$/, '')
+}
+
+function realZendesk(): RealZendesk | undefined {
+  const url = values.zendesk && zendeskUrl(values.zendesk)
+  const credentialGiven = values['access-token'] ?? values['client-id'] ?? values['client-secret'] ?? values['public-url']
+  if (!url) return credentialGiven === undefined ? undefined : fail('--access-token, --client-id, --client-secret and --public-url go with --zendesk')
+  const publicUrl = values['public-url']?.replace(/\/+$/, '')
+  if (!publicUrl?.startsWith('https://')) {
+    fail(
+      `A real Zendesk delivers its webhooks (agent replies, assignments, solved tickets) over the internet, so it needs\n` +
+        `--public-url https://… : a tunnel (cloudflared, ngrok…) to http://127.0.0.1:${port}. Without it, nothing an\n` +
+        `agent does would ever reach this sandbox.`,
+    )
+  }
+  const accessToken = values['access-token']
+  const clientId = values['client-id']
+  const clientSecret = values['client-secret']
+  if (accessToken && !clientId && !clientSecret) return { url, credentials: { accessToken }, publicUrl }
+  if (!accessToken && clientId && clientSecret) return { url, credentials: { clientId, clientSecret }, publicUrl }
+  return fail('Give either --access-token, or both --client-id and --client-secret (the credentials of a Zendesk admin).')
+}
+
+const zendesk = realZendesk()
+console.info(zendesk ? `Starting the sandbox against ${zendesk.url}…` : 'Starting the sandbox: Zendesk and Botpress emulated, offline…')
+const sandbox = await startSandbox({ port, ...(zendesk && { zendesk }) }).catch((thrown: unknown) => {
+  console.error(`The sandbox could not start: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+  process.exit(1)
+})
+console.info(`\n  Sandbox ready: ${sandbox.url}\n`)
+if (zendesk) console.info(`  Zendesk delivers its webhooks to ${zendesk.publicUrl}/webhook/…: keep the tunnel to ${sandbox.url} open.\n`)
+console.info('Ctrl-C stops everything.')
+
+const stop = (signal: string) => {
+  console.info(`\n${signal}: stopping the bundle processes, the emulators and the server…`)
+  sandbox.close().then(
+    () => process.exit(0),
+    (thrown: unknown) => {
+      console.error(thrown)
+      process.exit(1)
+    },
+  )
+}
+process.once('SIGINT', () => stop('SIGINT'))
+process.once('SIGTERM', () => stop('SIGTERM'))
