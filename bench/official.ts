@@ -16,6 +16,7 @@ export const OFFICIAL: Partial<Record<Operation, Official>> = {
     source: 'actions/hitl.ts: bot user, requester, bot update, transcript reads, conversation; Zendesk user, ticket, external_id update',
   },
   text: { zendesk: exactly(1), botpress: exactly(3), source: 'channels/hitl.ts' },
+  image: { zendesk: exactly(1), botpress: exactly(3), source: 'channels/hitl.ts: the image URL as a plain-text comment, no upload' },
   agentComment: { zendesk: { min: 0, max: 1 }, botpress: exactly(6), source: 'handler.ts newMessage (a Zendesk user update the first time an agent writes)' },
   assignment: { zendesk: exactly(0), botpress: exactly(3), source: 'events/ticket-assigned.ts' },
   solve: { zendesk: exactly(0), botpress: exactly(2), source: 'events/ticket-solved.ts' },

@@ -238,8 +238,9 @@ async function main(): Promise<void> {
         `k = 1…${REPLIES} (1 Zendesk call each): the first one also announces the agent.`,
       'The webhooks column counts the deliveries an operation caused; their calls are in its counts (stopHitl\'s own status change ' +
         'fires the "stopped" trigger when that column shows 1).',
-      'Official figures: botpress/botpress integrations/zendesk (2026) public code; createUser, startHitl, channel text and inbound comment ' +
-        'as given in the task, assignment, solve and stopHitl read from events/ticket-assigned.ts, events/ticket-solved.ts and actions/hitl.ts.',
+      'Official figures: botpress/botpress integrations/zendesk (2026), public code: createUser, startHitl, channel text and inbound ' +
+        'comment as stated for this comparison; image (its URL as a plain-text comment, no upload), assignment, solve and stopHitl read ' +
+        'from channels/hitl.ts, events/ticket-assigned.ts, events/ticket-solved.ts and actions/hitl.ts.',
     ]
     out()
     for (const n of notes) out(`- ${n}`)
