@@ -73,7 +73,10 @@ export class CustomerChat {
 
   public askForHuman(): Promise<void> {
     this.post({ from: 'user', text: 'Talk to a human' })
-    return this.turn(() => (this.hitl ? Promise.resolve(this.post({ from: 'notice', text: 'You are already talking to the support team.' })) : this.escalate()))
+    return this.turn(async () => {
+      if (this.hitl) this.post({ from: 'notice', text: 'You are already talking to the support team.' })
+      else await this.escalate()
+    })
   }
 
   /** A file the user sent, already stored at `media.url` (what Botpress file storage gives the plugin). */

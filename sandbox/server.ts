@@ -128,7 +128,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const logFrom = Number(query.get('log') ?? 0)
     const status = p.chat.status
     return {
-      version,
       customer: { messages: p.chat.messages, status },
       desk: p.desk
         ? { agent: { name: p.desk.agent.name, pictureUrl: p.desk.agent.photo?.content_url ?? null }, tickets: p.desk.tickets(), ticket: ticketId ? (p.desk.ticket(ticketId) ?? null) : null }
