@@ -1,5 +1,6 @@
 import * as sdk from '@botpress/sdk'
 import { connect } from '../connection'
+import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import { ZendeskError } from '../zendesk/errors'
 import type { ActionOutput, ActionProps } from '../types'
 
@@ -10,7 +11,7 @@ export async function stopHitl(props: ActionProps<'stopHitl'>): Promise<ActionOu
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) return {}
   try {
-    await zendesk.updateTicket(ticketId, { status: settings.stopStatus })
+    await zendesk.updateTicket(ticketId, { status: settings.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     // A closed ticket refuses every update: the session is over already, which is what was asked.
     if (thrown instanceof ZendeskError && thrown.status === 422 && (await zendesk.showTicket(ticketId)).status === 'closed') {

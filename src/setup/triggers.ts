@@ -10,6 +10,8 @@ export type TriggerSpec = {
 }
 
 export const TRIGGER_TITLE_PREFIX = 'Botpress HITL'
+/** Set by stopHitl with the status: the bot ended the session, so its own update must not come back as a stop. */
+export const ENDED_BY_BOT_TAG = 'bphitl_ended_by_bot'
 
 /** Zendesk renders these inside JSON string literals, escaping them. */
 const body = (event: string, instance: string) =>
@@ -46,7 +48,10 @@ export function triggerSpecs(instanceTag: string, webhookId: string): TriggerSpe
     spec(
       'stopped',
       'Gives the conversation back to the bot when the ticket is solved or closed',
-      [{ field: 'status', operator: 'changed' }],
+      [
+        { field: 'status', operator: 'changed' },
+        { field: 'current_tags', operator: 'not_includes', value: ENDED_BY_BOT_TAG },
+      ],
       [
         { field: 'status', operator: 'is', value: 'solved' },
         { field: 'status', operator: 'is', value: 'closed' },

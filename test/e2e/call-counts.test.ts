@@ -45,9 +45,8 @@ it('costs the calls it is known to cost, operation by operation', () => {
     agentComment: { zendesk: 1, botpress: 6, webhooks: 1 },
     // Botpress: setup state, relay state, stop claim, hitlStopped.
     solve: { zendesk: 1, botpress: 4, webhooks: 1 },
-    // Botpress: the conversation. Its ticket update fires the "stopped" trigger, whose webhook costs the second
-    // Zendesk call (the comments) and three Botpress calls: setup state, stop claim, hitlStopped.
-    stopHitl: { zendesk: 2, botpress: 4, webhooks: 1 },
+    // Botpress: the conversation. The update tags the ticket as ended by the bot, so no "stopped" webhook echoes it.
+    stopHitl: { zendesk: 1, botpress: 1, webhooks: 0 },
   })
 })
 

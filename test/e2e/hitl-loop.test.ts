@@ -269,11 +269,14 @@ describe('agents in Zendesk', () => {
 })
 
 describe('stopping from the bot', () => {
-  it('stopHitl solves the ticket', async () => {
+  it('stopHitl solves the ticket, and its own update does not come back as a stop', async () => {
     const { plugin, zendesk, cloud } = loop
     const session = await plugin.escalate()
     expect(await cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
+    await zendesk.settled()
     expect(zendesk.state.tickets.get(session.ticketId)!.status).toBe('solved')
+    expect(plugin.events(session, 'hitlStopped')).toHaveLength(0)
+    expect(zendesk.deliveries.filter((d) => d.ticketId === session.ticketId)).toHaveLength(0)
   })
 
   it('a conversation without a ticket is a no-op, and a closed ticket is not an error', async () => {
