@@ -19,7 +19,7 @@ export const LABELS: Record<Operation, string> = {
   agentComment: 'inbound agent comment',
   assignment: 'assignment',
   solve: 'solve (agent)',
-  stopHitl: 'stopHitl (bot), with its webhook',
+  stopHitl: 'stopHitl (bot)',
 }
 
 export type World = {
@@ -120,8 +120,8 @@ const check = (ok: boolean, what: string) => {
 
 /**
  * One HITL session, each step measured. Ended by the agent: the user writes text and an image, the agent takes
- * the ticket, replies, and solves it. Ended by the bot: startHitl then stopHitl (whose status change comes back
- * through the "stopped" trigger, so that webhook is part of its cost).
+ * the ticket, replies, and solves it. Ended by the bot: startHitl then stopHitl (any webhook its status change
+ * caused would be part of its cost; the ticket it tags as ended by the bot fires none).
  */
 export async function playSession(world: World, measure: Measure, n: number, end: 'agent' | 'bot'): Promise<void> {
   const { cloud, plugin, zendesk, botpress } = world

@@ -232,12 +232,12 @@ async function main(): Promise<void> {
       'Counts come from the emulators\' recorders (Zendesk `requests`, Botpress `calls`) around each operation and are the same in every run ' +
         'unless shown as a range. The critical path is the longest chain of round trips each starting after the previous one ended, ' +
         'timed by recording proxies between the bundle and each service (a separate traced run); it counts the media download of an image.',
-      'Webhook operations (agent comment, assignment, solve, stopHitl\'s echo) are timed from the agent\'s action in the Zendesk emulator ' +
+      'Webhook operations (agent comment, assignment, solve) are timed from the agent\'s action in the Zendesk emulator ' +
         'to the delivery\'s answer: trigger, signed delivery, the driver\'s webhook hop and the handler.',
       `The k-th reply of one agent in one ticket, with no assignment before it, costs ${replies.join(', ')} Botpress calls for ` +
         `k = 1…${REPLIES} (1 Zendesk call each): the first one also announces the agent.`,
-      'The webhooks column counts the deliveries an operation caused; their calls are in its counts (stopHitl\'s own status change ' +
-        'fires the "stopped" trigger when that column shows 1).',
+      'The webhooks column counts the deliveries an operation caused; their calls are in its counts. stopHitl tags the ticket as ' +
+        'ended by the bot with the status change, and the "stopped" trigger skips such tickets, so the bot\'s own stop does not echo back.',
       'Official figures: botpress/botpress integrations/zendesk (2026), public code: createUser, startHitl, channel text and inbound ' +
         'comment as stated for this comparison; image (its URL as a plain-text comment, no upload), assignment, solve and stopHitl read ' +
         'from channels/hitl.ts, events/ticket-assigned.ts, events/ticket-solved.ts and actions/hitl.ts.',
