@@ -39,7 +39,7 @@ export type World = {
  * One integration instance, registered. With `tap`, every Zendesk, Botpress and media round trip of the bundle
  * passes a recording proxy (slower, but exactly timed); without it the bundle talks to the emulators directly.
  */
-export async function startWorld(opts: { bundlePath?: string; tap?: boolean } = {}): Promise<World> {
+export async function startWorld(opts: { bundlePath?: string; tap?: boolean; env?: Record<string, string> } = {}): Promise<World> {
   const zendesk = await startZendeskEmulator({ webhookRetryBackoffMs: 20 })
   const botpress = await startBotpressEmulator()
   const files = await startFileServer({ '/cat.png': { type: 'image/png', data: PNG } })
@@ -53,7 +53,7 @@ export async function startWorld(opts: { bundlePath?: string; tap?: boolean } = 
     configurationType: 'manual',
     configuration: { subdomain: zendeskTap?.url ?? zendesk.url, accessToken: zendesk.issueAccessToken() },
     ...(opts.bundlePath ? { bundlePath: opts.bundlePath } : {}),
-    ...(botpressTap ? { env: { BP_API_URL: botpressTap.url } } : {}),
+    env: { ...opts.env, ...(botpressTap ? { BP_API_URL: botpressTap.url } : {}) },
   })
   const registered = await cloud.register()
   if (registered.status !== 200) throw new Error(`register failed: ${registered.status} ${registered.body}`)

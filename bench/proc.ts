@@ -19,3 +19,22 @@ export function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000
 }
+
+/**
+ * The V8 heap left after a full garbage collection in a bundle process started with --expose-gc: scripts/serve.cjs
+ * answers SIGUSR2 with a "zendesk-hitl memory {…}" line on its output, which the driver collects in `logs`.
+ */
+export async function heapAfterGc(pid: number, logs: string[]): Promise<number> {
+  const seen = logs.length
+  process.kill(pid, 'SIGUSR2')
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const line = logs.slice(seen).find((l) => l.startsWith('zendesk-hitl memory '))
+    if (line) {
+      const report = JSON.parse(line.slice('zendesk-hitl memory '.length)) as { heapUsed: number; collected: boolean }
+      if (!report.collected) throw new Error('The bundle process was not started with --expose-gc')
+      return report.heapUsed
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error('The bundle process did not report its memory')
+}

@@ -200,12 +200,23 @@ async function main(): Promise<void> {
         `one bundle process, through the driver's webhook URL`
     )
     out()
-    out('| requests/s | p50 ms | p99 ms | errors | comments relayed / expected | duplicates | bundle RSS before → after (peak) | CPU ms per webhook: bundle / harness |')
+    out(
+      '| requests/s | p50 ms | p99 ms | errors | comments relayed / expected | duplicates | ' +
+        'bundle RSS: before → after → after a second flood → idle (peak) | CPU ms per webhook: bundle / harness |'
+    )
     out('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    const memory = flood.rss
     out(
       `| ${flood.perSecond.toFixed(0)} | ${ms(flood.latencyMs.median)} | ${ms(flood.latencyMs.p99)} | ${flood.errors} | ` +
-        `${flood.newMessages} / ${flood.expectedMessages} | ${flood.duplicates} | ${mb(flood.rss.before)} → ${mb(flood.rss.after)} (${mb(flood.rss.peak)}) | ` +
+        `${flood.newMessages} / ${flood.expectedMessages} | ${flood.duplicates} | ` +
+        `${mb(memory.before)} → ${mb(memory.after)} → ${mb(memory.afterSecond)} → ${mb(memory.afterIdle)} (${mb(memory.peak)}) | ` +
         `${flood.cpuMsPerWebhook.bundle.toFixed(2)} / ${flood.cpuMsPerWebhook.harness.toFixed(2)} |`
+    )
+    const heap = flood.heapAfterGc
+    out()
+    out(
+      `V8 heap after a full collection (--expose-gc): ${mb(heap.before)} before → ${mb(heap.after)} after the flood → ` +
+        `${mb(heap.afterSecond)} after a second one (${(heap.afterSecond / heap.before).toFixed(2)}× the baseline)`
     )
 
     const sizes = { ours: bundleSize(ours), floor: bundleSize(floor) }

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { startWorld, type World } from './operations'
-import { cpuMsOf, memoryOf } from './proc'
+import { cpuMsOf, heapAfterGc, memoryOf } from './proc'
 import { summarize, type Summary } from './stats'
 
 export type Flood = {
@@ -19,10 +19,19 @@ export type Flood = {
   newMessages: number
   /** Messages relayed more than once, after the flood and again after Zendesk's held deliveries arrived. */
   duplicates: number
-  rss: { before: number; after: number; peak: number }
+  /**
+   * RSS of the bundle before the flood, after it, after a second flood just as large (a leak would keep growing
+   * it; a heap that only warmed up stays level) and after a few idle seconds.
+   */
+  rss: { before: number; after: number; afterSecond: number; afterIdle: number; peak: number }
+  /** V8 heap after a full collection: before the floods, after the first, after the second. Level means no leak. */
+  heapAfterGc: { before: number; after: number; afterSecond: number }
   /** CPU time per webhook: the bundle's, and this process's (emulators, driver, client) for comparison. */
   cpuMsPerWebhook: { bundle: number; harness: number }
 }
+
+/** How long the bundle idles after the floods before its memory is read again. */
+const IDLE_MS = 3_000
 
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
@@ -52,7 +61,7 @@ function duplicates(world: World, conversationIds: string[]): { messages: number
 }
 
 export async function webhookFlood(opts: { bundlePath: string; requests: number; concurrency: number; tickets: number }): Promise<Flood> {
-  const world = await startWorld({ bundlePath: opts.bundlePath })
+  const world = await startWorld({ bundlePath: opts.bundlePath, env: { NODE_OPTIONS: '--expose-gc' } })
   try {
     const { zendesk, plugin, cloud } = world
     const agent = zendesk.agent(world.agentId)
@@ -74,39 +83,50 @@ export async function webhookFlood(opts: { bundlePath: string; requests: number;
 
     const secret = signingSecret(world)
     const pid = cloud.processes[0]!.pid
+    const heapBefore = await heapAfterGc(pid, cloud.logs)
     const rssBefore = memoryOf(pid).rss
     const bundleCpuBefore = cpuMsOf(pid)
     const harnessCpuBefore = process.cpuUsage()
-    const latencies: number[] = []
-    let errors = 0
-    let next = 0
-    const t0 = performance.now()
-    const worker = async () => {
-      for (let i = next++; i < opts.requests; i = next++) {
-        const body = bodies[i % bodies.length] as string
-        const timestamp = isoSeconds(new Date())
-        const signature = createHmac('sha256', secret).update(timestamp + body).digest('base64')
-        const started = performance.now()
-        const res = await fetch(cloud.webhookUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'x-zendesk-webhook-signature': signature,
-            'x-zendesk-webhook-signature-timestamp': timestamp,
-          },
-          body,
-        })
-        await res.arrayBuffer()
-        latencies.push(performance.now() - started)
-        if (res.status !== 200) errors++
+    const flood = async () => {
+      const latencies: number[] = []
+      let errors = 0
+      let next = 0
+      const t0 = performance.now()
+      const worker = async () => {
+        for (let i = next++; i < opts.requests; i = next++) {
+          const body = bodies[i % bodies.length] as string
+          const timestamp = isoSeconds(new Date())
+          const signature = createHmac('sha256', secret).update(timestamp + body).digest('base64')
+          const started = performance.now()
+          const res = await fetch(cloud.webhookUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              'x-zendesk-webhook-signature': signature,
+              'x-zendesk-webhook-signature-timestamp': timestamp,
+            },
+            body,
+          })
+          await res.arrayBuffer()
+          latencies.push(performance.now() - started)
+          if (res.status !== 200) errors++
+        }
       }
+      await Promise.all(Array.from({ length: opts.concurrency }, worker))
+      return { latencies, errors, seconds: (performance.now() - t0) / 1000 }
     }
-    await Promise.all(Array.from({ length: opts.concurrency }, worker))
-    const seconds = (performance.now() - t0) / 1000
+    const { latencies, errors, seconds } = await flood()
     const memory = memoryOf(pid)
+    const heapAfter = await heapAfterGc(pid, cloud.logs)
     const bundleCpu = cpuMsOf(pid) - bundleCpuBefore
     const harnessCpu = process.cpuUsage(harnessCpuBefore)
     const afterFlood = duplicates(world, conversationIds)
+
+    const second = await flood()
+    const afterSecond = memoryOf(pid).rss
+    const heapAfterSecond = await heapAfterGc(pid, cloud.logs)
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
+    const afterIdle = memoryOf(pid)
 
     zendesk.faults.clear()
     await zendesk.settled()
@@ -118,11 +138,12 @@ export async function webhookFlood(opts: { bundlePath: string; requests: number;
       seconds,
       perSecond: opts.requests / seconds,
       latencyMs: summarize(latencies),
-      errors,
+      errors: errors + second.errors,
       expectedMessages: opts.tickets,
       newMessages: afterFlood.messages - before,
       duplicates: Math.max(afterFlood.duplicates, afterHeld.duplicates),
-      rss: { before: rssBefore, after: memory.rss, peak: memory.peak },
+      rss: { before: rssBefore, after: memory.rss, afterSecond, afterIdle: afterIdle.rss, peak: afterIdle.peak },
+      heapAfterGc: { before: heapBefore, after: heapAfter, afterSecond: heapAfterSecond },
       cpuMsPerWebhook: { bundle: bundleCpu / opts.requests, harness: (harnessCpu.user + harnessCpu.system) / 1000 / opts.requests },
     }
   } finally {

@@ -19,6 +19,12 @@ const port = Number(values.port)
 integration.start(port).then((server) => {
   const announce = () => console.info(`zendesk-hitl listening on http://127.0.0.1:${server.address().port}`)
   server.listening ? announce() : server.once('listening', announce)
+  // Memory diagnostics for the benchmark: with --expose-gc, SIGUSR2 collects garbage and reports what is left.
+  process.on('SIGUSR2', () => {
+    global.gc?.()
+    const { heapUsed, rss } = process.memoryUsage()
+    console.info(`zendesk-hitl memory ${JSON.stringify({ heapUsed, rss, collected: typeof global.gc === 'function' })}`)
+  })
   const stop = () => server.close(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
