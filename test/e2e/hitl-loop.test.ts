@@ -45,6 +45,34 @@ describe('escalating to a Zendesk agent', () => {
     expect(plugin.tagsOf(botpress.state.conversations.get(session.conversationId)!)).toMatchObject({ ticketId: String(ticket.id) })
   })
 
+  it('honours every field of the Start HITL card', async () => {
+    const { plugin, zendesk } = loop
+    const session = await plugin.escalate({
+      name: 'Card User',
+      title: 'From the card',
+      hitlSession: {
+        type: 'incident',
+        groupId: '360001',
+        ticketFormId: '900002',
+        customFields: [{ id: '1500003', value: 'gold' }],
+        requesterName: 'Carla Customer',
+        requesterEmail: 'carla@customer.test',
+      },
+    })
+    const ticket = zendesk.state.tickets.get(session.ticketId)!
+    expect(ticket).toMatchObject({ type: 'incident', group_id: 360001, ticket_form_id: 900002 })
+    expect(ticket.custom_fields).toContainEqual({ id: 1500003, value: 'gold' })
+    expect(zendesk.state.users.get(ticket.requester_id)).toMatchObject({ name: 'Carla Customer', email: 'carla@customer.test', external_id: session.userId })
+  })
+
+  it('an ID in the card that is not a number is refused with a message naming the field', async () => {
+    const { plugin } = loop
+    await expect(plugin.escalate({ hitlSession: { groupId: 'support team' } })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('Group ID "support team" is not a Zendesk ID'),
+    })
+  })
+
   it('a retried startHitl opens no second ticket', async () => {
     const { plugin, zendesk, cloud } = loop
     const { userId } = await plugin.createUser({ name: 'Retry Rita', email: 'rita@example.com' })
