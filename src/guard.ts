@@ -74,7 +74,7 @@ function messageRefusal(b: Record<string, unknown>): string | undefined {
   return `Invalid ${String(b.type)} payload: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`
 }
 
-export function guard(integration: sdk.Integration<never>): void {
+export function guard(integration: { handler: (req: Request) => Promise<Response | void> }): void {
   const inner = integration.handler
   const guarded = async (req: Request): Promise<Response | void> => {
     const reason = refusal(req)

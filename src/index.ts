@@ -15,6 +15,6 @@ const integration = new sdk.Integration<TIntegration>({
   channels: { hitl },
   handler,
 })
-guard(integration as never)
+guard(integration)
 
 export default integration

@@ -14,9 +14,7 @@ export async function stopHitl(props: ActionProps<'stopHitl'>): Promise<ActionOu
     await zendesk.updateTicket(ticketId, { status: settings.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     // A closed ticket refuses every update: the session is over already, which is what was asked.
-    if (thrown instanceof ZendeskError && thrown.status === 422 && (await zendesk.showTicket(ticketId)).status === 'closed') {
-      return {}
-    }
+    if (await zendesk.closedTicket(ticketId, thrown)) return {}
     if (thrown instanceof ZendeskError && thrown.status === 404) {
       throw new sdk.RuntimeError(`Zendesk ticket ${ticketId} no longer exists: it was deleted in Zendesk.`)
     }

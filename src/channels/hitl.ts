@@ -4,7 +4,7 @@ import * as sdk from '@botpress/sdk'
 import { connect, instanceTag, readSetup } from '../connection'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import { ZendeskError } from '../zendesk/errors'
+import type { ZendeskTicket } from '../zendesk/schemas'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
 
 /** Zendesk's attachment limit. */
@@ -42,8 +42,9 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
   try {
     commentId = (await zendesk.addComment(ticketId, comment)).commentId
   } catch (thrown) {
-    if (!(await isClosed(zendesk, ticketId, thrown))) throw thrown
-    commentId = await followUp(props, zendesk, ticketId, comment)
+    const closed = await zendesk.closedTicket(ticketId, thrown)
+    if (!closed) throw thrown
+    commentId = await followUp(props, zendesk, closed, comment)
   }
   await ack({ tags: { zendeskCommentId: String(commentId) } })
 }
@@ -86,17 +87,13 @@ export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
   return text.slice(0, max - note.length) + note
 }
 
-async function isClosed(zendesk: ZendeskApi, ticketId: number, thrown: unknown): Promise<boolean> {
-  return thrown instanceof ZendeskError && thrown.status === 422 && (await zendesk.showTicket(ticketId)).status === 'closed'
-}
-
 /**
  * A closed ticket refuses comments for good. The message is not lost: it opens a follow-up ticket linked to the
  * closed one and to the same conversation, and the agent continues there.
  */
-async function followUp(props: HitlMessageProps, zendesk: ZendeskApi, closedId: number, comment: NewComment): Promise<number> {
+async function followUp(props: HitlMessageProps, zendesk: ZendeskApi, closed: ZendeskTicket, comment: NewComment): Promise<number> {
   const { conversation, client, ctx } = props
-  const closed = await zendesk.showTicket(closedId)
+  const closedId = closed.id
   const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
   if (!requesterId) throw new sdk.RuntimeError(`Ticket ${closedId} is closed and its requester is unknown: start a new session.`)
   const { ticket, commentId } = await zendesk.createTicket(

@@ -126,6 +126,13 @@ export class ZendeskApi {
     return parse(zendeskTicket, body?.ticket, 'show ticket')
   }
 
+  /** The ticket, when `thrown` is Zendesk refusing to update it because it is closed (422, final). */
+  public async closedTicket(id: number, thrown: unknown): Promise<ZendeskTicket | undefined> {
+    if (!(thrown instanceof ZendeskError && thrown.status === 422)) return undefined
+    const ticket = await this.showTicket(id)
+    return ticket.status === 'closed' ? ticket : undefined
+  }
+
   public async updateTicket(id: number, fields: Record<string, unknown>): Promise<ZendeskTicket> {
     const body = await this.call<unknown>({ operation: `update ticket ${id}`, idempotent: true }, () =>
       this.zd.tickets.update(id, { ticket: fields } as never)
