@@ -9,5 +9,6 @@ export default defineConfig({
     maxWorkers: 2,
     // No token, secret or signing secret may reach the integration's output anywhere in the suite.
     globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 })
