@@ -26,7 +26,7 @@ export const invalid = (message: string): Response => ({
 })
 
 /** The reason a request is refused, or undefined when the SDK may handle it. */
-export function refusal(req: Request): string | undefined {
+function refusal(req: Request): string | undefined {
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]))
   const missing = REQUIRED_HEADERS.filter((h) => !headers[h])
   if (missing.length) return `Missing Botpress header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`

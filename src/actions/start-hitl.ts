@@ -82,7 +82,7 @@ const numericId = (value: string | undefined, field: string): number | undefined
   return n
 }
 
-export function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comment' | 'requester_id' | 'external_id' | 'tags'> {
+function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comment' | 'requester_id' | 'external_id' | 'tags'> {
   const groupId = numericId(session.groupId, 'Group ID')
   const formId = numericId(session.ticketFormId, 'Ticket form ID')
   return {

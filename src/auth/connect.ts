@@ -9,8 +9,8 @@ import type { WebhookProps } from '../types'
 import { CredentialStore, oauthSecrets, storedFrom, tokenEndpoint } from './credentials'
 
 /** An authorization not finished within this time must be started again. */
-export const AUTHORIZATION_TTL_MS = 10 * 60_000
-export const OAUTH_SCOPES = 'read write'
+const AUTHORIZATION_TTL_MS = 10 * 60_000
+const OAUTH_SCOPES = 'read write'
 
 const html = (status: number, title: string, text: string): sdk.Response => ({
   status,

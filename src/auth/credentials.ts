@@ -9,7 +9,7 @@ import type { TokenResponse } from '../zendesk/schemas'
 import type { Authorizer } from '../zendesk/transport'
 import type { Client, Context, Logger } from '../types'
 
-export type StoredCredentials = {
+type StoredCredentials = {
   accessToken: string
   refreshToken?: string
   expiresAt?: number

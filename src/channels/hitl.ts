@@ -8,9 +8,9 @@ import type { ZendeskTicket } from '../zendesk/schemas'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
 
 /** Zendesk's attachment limit. */
-export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 /** Zendesk refuses comments longer than this; longer texts are cut visibly rather than refused. */
-export const MAX_COMMENT_CHARS = 65_000
+const MAX_COMMENT_CHARS = 65_000
 const DOWNLOAD_TIMEOUT_MS = 20_000
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {

@@ -2,7 +2,7 @@
 import type { HitlPayloads } from '../types'
 
 export type OutboundFile = { url: string; title?: string }
-export type OutboundParts = { lines: string[]; files: OutboundFile[] }
+type OutboundParts = { lines: string[]; files: OutboundFile[] }
 
 type Item = { type: string; payload: Record<string, unknown> }
 

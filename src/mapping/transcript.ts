@@ -2,7 +2,7 @@
 // place instead of one notification per message.
 import type { HistoryMessage } from '../types'
 
-export type TranscriptNames = { user: (userId: string) => string; bot: string }
+type TranscriptNames = { user: (userId: string) => string; bot: string }
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

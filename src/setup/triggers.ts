@@ -2,7 +2,7 @@
 // tag and sends a small JSON body that webhook/events.ts parses; the webhook handler then reads what it needs
 // back from the API, so Zendesk's placeholder formats never reach a user.
 type Condition = { field: string; operator: string; value?: string }
-export type TriggerSpec = {
+type TriggerSpec = {
   title: string
   description: string
   conditions: { all: Condition[]; any: Condition[] }

@@ -17,7 +17,7 @@ const ticket = z.object({
 
 const common = { instance: z.string().max(100), ticket }
 
-export const webhookEvent = z.discriminatedUnion('event', [
+const webhookEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('comment'), ...common }),
   z.object({ event: z.literal('assigned'), ...common }),
   z.object({ event: z.literal('stopped'), ...common }),

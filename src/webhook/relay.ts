@@ -10,7 +10,7 @@ import type { Client, TIntegration } from '../types'
 import { agentUser, announceAssignment } from './agents'
 
 /** How many of the newest comments a delivery looks at; older ones were relayed by earlier deliveries. */
-export const RELAY_WINDOW = 20
+const RELAY_WINDOW = 20
 
 type Relay = TIntegration['states']['relay']['payload']
 type Outgoing = { key: string; type: 'text' | 'image' | 'audio' | 'video' | 'file'; payload: Record<string, string> }
@@ -19,13 +19,13 @@ const AUTOMATIC_CHANNELS = new Set(['rule', 'system', 'automation', 'sample_tick
 const isAgent = (u: ZendeskUser | undefined) => u?.role === 'agent' || u?.role === 'admin'
 const isAutomatic = (c: ZendeskComment) => AUTOMATIC_CHANNELS.has(String(c.via?.channel ?? ''))
 
-export function relayable(comments: ZendeskComment[], users: Map<number, ZendeskUser>, botUserId: number): ZendeskComment[] {
+function relayable(comments: ZendeskComment[], users: Map<number, ZendeskUser>, botUserId: number): ZendeskComment[] {
   return comments
     .filter((c) => c.public && c.author_id !== botUserId && isAgent(users.get(c.author_id)) && !isAutomatic(c))
     .sort((a, b) => a.id - b.id)
 }
 
-export function messagesOf(comment: ZendeskComment): Outgoing[] {
+function messagesOf(comment: ZendeskComment): Outgoing[] {
   const out: Outgoing[] = []
   const text = commentText(comment)
   if (text) out.push({ key: String(comment.id), type: 'text', payload: { text } })

@@ -2,10 +2,10 @@
 // against Zendesk's published scheme: base64(HMAC-SHA256(signing secret, timestamp + raw body)).
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-export const SIGNATURE_HEADER = 'x-zendesk-webhook-signature'
-export const TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp'
+const SIGNATURE_HEADER = 'x-zendesk-webhook-signature'
+const TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp'
 /** Zendesk retries a delivery for a while; older signatures are replays. */
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60
 
 export type Verdict = { ok: true } | { ok: false; reason: string }
 

@@ -1,7 +1,7 @@
 import * as sdk from '@botpress/sdk'
 
 /** What Zendesk answered when a call finally failed, without anything secret. */
-export type ZendeskFailure = {
+type ZendeskFailure = {
   operation: string
   status?: number
   error?: string
@@ -33,7 +33,7 @@ export class ZendeskError extends sdk.RuntimeError {
   }
 }
 
-export function describeFailure(f: ZendeskFailure): string {
+function describeFailure(f: ZendeskFailure): string {
   const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
   const why = [f.description, f.details].filter(Boolean).join(': ')
   const answer = f.status === undefined ? `no answer (${f.cause ?? 'network error'})` : [what, why].filter(Boolean).join(': ')

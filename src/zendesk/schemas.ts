@@ -13,7 +13,7 @@ export const zendeskUser = z.object({
 })
 export type ZendeskUser = z.infer<typeof zendeskUser>
 
-export const zendeskAttachment = z.object({
+const zendeskAttachment = z.object({
   id,
   file_name: z.string(),
   content_url: z.string(),
@@ -22,7 +22,7 @@ export const zendeskAttachment = z.object({
 })
 export type ZendeskAttachment = z.infer<typeof zendeskAttachment>
 
-export const zendeskComment = z.object({
+const zendeskComment = z.object({
   id,
   author_id: id,
   body: z.string().nullable().optional(),
@@ -45,9 +45,6 @@ export const zendeskTicket = z.object({
   tags: z.array(z.string()).default([]),
 })
 export type ZendeskTicket = z.infer<typeof zendeskTicket>
-
-export const ticketStatus = z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed'])
-export type TicketStatus = z.infer<typeof ticketStatus>
 
 export const commentsPage = z.object({
   comments: z.array(zendeskComment),

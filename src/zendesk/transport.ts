@@ -23,7 +23,7 @@ export type RetryPolicy = {
   timeoutMs: number
 }
 
-export const defaultRetryPolicy: RetryPolicy = {
+const defaultRetryPolicy: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 300,
   maxDelayMs: 5_000,
@@ -41,14 +41,14 @@ export type CallOptions = {
   anonymous?: boolean
 }
 
-export type TransportResponse = { status: number; headers: Headers; body: unknown }
+type TransportResponse = { status: number; headers: Headers; body: unknown }
 
 const callContext = new AsyncLocalStorage<CallOptions>()
 
 /** Runs a node-zendesk call with per-call options the transport reads (operation name, idempotency, headers). */
 export const withCall = <T>(options: CallOptions, run: () => Promise<T>): Promise<T> => callContext.run(options, run)
 
-export type Sleep = (ms: number) => Promise<void>
+type Sleep = (ms: number) => Promise<void>
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type RequestInitLike = { method?: string; headers?: Record<string, string>; body?: unknown }
@@ -141,7 +141,7 @@ export class ZendeskTransport {
   }
 }
 
-export function retryAfterMs(headers: Headers): number {
+function retryAfterMs(headers: Headers): number {
   const value = headers.get('retry-after') ?? headers.get('ratelimit-reset')
   if (value === null) return 1_000
   const seconds = Number(value)
