@@ -49,7 +49,7 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
 async function verifyWithRotation(props: WebhookProps, raw: string, setup: Setup): Promise<Verdict> {
   const verdict = verify(raw, props.req.headers, setup.signingSecret)
   const recheckDue = !setup.secretCheckedAt || Date.now() - setup.secretCheckedAt > SECRET_RECHECK_MS
-  if (verdict.ok || verdict.reason !== 'the signature does not match' || !recheckDue) return verdict
+  if (verdict.ok || verdict.refusal !== 'mismatch' || !recheckDue) return verdict
   const secret = await connect(props).zendesk.signingSecret(setup.webhookId)
   await writeSetup(props, { ...setup, signingSecret: secret, secretCheckedAt: Date.now() })
   return secret === setup.signingSecret ? verdict : verify(raw, props.req.headers, secret)
