@@ -14,7 +14,9 @@ const MAX_COMMENT_CHARS = 65_000
 const DOWNLOAD_TIMEOUT_MS = 20_000
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {
-  const { conversation, payload, type, ack, logger } = props
+  const { conversation, message, payload, type, ack, logger } = props
+  // Botpress may deliver a message again after a lost answer: once acknowledged, it is on the ticket already.
+  if (message.tags.zendeskCommentId) return
   const { zendesk } = connect(props)
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) {

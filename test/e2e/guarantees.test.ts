@@ -77,6 +77,22 @@ describe('exactly once, Botpress → Zendesk', () => {
     expect(ack.zendeskCommentId).toBe(String(commentsSaying(session, text)[0]!.id))
   })
 
+  it('a message Botpress delivers again after it was acknowledged makes no second comment', async () => {
+    const { plugin, botpress, cloud } = loop
+    const session = await plugin.escalate()
+    await plugin.userSays(session, 'delivered twice')
+    const acked = botpress.messagesIn(session.conversationId).at(-1)!
+    const redelivery = await cloud.invoke('message_created', {
+      conversation: botpress.asSeenByIntegration(botpress.state.conversations.get(session.conversationId)!, 'zendesk-hitl'),
+      user: botpress.asSeenByIntegration(botpress.state.users.get(cloud.botUserId)!, 'zendesk-hitl'),
+      message: botpress.asSeenByIntegration(acked, 'zendesk-hitl'),
+      type: 'text',
+      payload: acked.payload,
+    })
+    expect(redelivery.status).toBe(200)
+    expect(commentsSaying(session, 'delivered twice')).toHaveLength(1)
+  })
+
   it('a ticket creation that failed after writing opens one ticket, thanks to the Idempotency-Key', async () => {
     const before = loop.zendesk.state.tickets.size
     loop.zendesk.faults.serverError({ count: 1, status: 502, afterWrite: true, method: 'POST', path: /\/tickets/ })
