@@ -6,24 +6,9 @@ import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
 import { memoryOf } from './proc'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
-
-/** Built with the options of scripts/build.ts, so the only difference from our bundle is the source. */
-export async function buildLikeOurs(entry: string, outfile: string): Promise<void> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-  })
-}
 
 export function bundleSize(path: string): { raw: number; gzip: number } {
   const data = readFileSync(path)

@@ -6,7 +6,8 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_BUNDLE } from '../test/driver'
-import { buildLikeOurs, bundleSize, coldStart, type ColdStart } from './coldstart'
+import { bundle } from '../scripts/bundle'
+import { bundleSize, coldStart, type ColdStart } from './coldstart'
 import { OFFICIAL, ratio, show, type Figure } from './official'
 import { LABELS, OPERATIONS, meter, playSession, startWorld, type Operation, type Usage } from './operations'
 import { countRange, criticalPath, summarize, type Summary } from './stats'
@@ -128,7 +129,8 @@ async function main(): Promise<void> {
     const ours = join(work, 'zendesk-hitl.cjs')
     copyFileSync(DEFAULT_BUNDLE, ours)
     const floor = join(work, 'minimal.cjs')
-    await buildLikeOurs(join(HERE, 'minimal/integration.ts'), floor)
+    // The same bundling as ours, so the only difference is the source.
+    await bundle(join(HERE, 'minimal/integration.ts'), floor)
 
     const replies = await trace(ours)
     await time(ours)

@@ -1,4 +1,5 @@
 import { Client } from '@botpress/client'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { type BotpressEmulator, startBotpressEmulator } from './index'
 
 export const INTEGRATION_ALIAS = 'zendesk-hitl'
@@ -23,4 +24,34 @@ export async function startWithClients(opts: { pageSize?: number } = {}): Promis
   })
   const bot = new Client({ apiUrl: emulator.url, botId: emulator.botId, token: 'bp_bot_test' })
   return { emulator, integration, bot }
+}
+
+/**
+ * A fresh emulator and clients around each test of a file, closed after it; a test that made the emulator break
+ * the runtime contract fails. The returned object always holds the current test's.
+ */
+export function emulatorPerTest(opts: { pageSize?: number } = {}): Clients {
+  let current: Clients | undefined
+  beforeEach(async () => {
+    current = await startWithClients(opts)
+  })
+  afterEach(async () => {
+    expect(current!.emulator.contractViolations).toEqual([])
+    await current!.emulator.close()
+  })
+  const now = () => {
+    if (!current) throw new Error('emulatorPerTest is only available inside a test')
+    return current
+  }
+  return {
+    get emulator() {
+      return now().emulator
+    },
+    get integration() {
+      return now().integration
+    },
+    get bot() {
+      return now().bot
+    },
+  }
 }

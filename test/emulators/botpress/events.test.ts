@@ -1,17 +1,8 @@
 import { InvalidPayloadError, ReferenceNotFoundError, ResourceNotFoundError } from '@botpress/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { describe, expect, it } from 'vitest'
+import { emulatorPerTest } from './clients'
 
-let c: Clients
-
-beforeEach(async () => {
-  c = await startWithClients()
-})
-
-afterEach(async () => {
-  expect(c.emulator.contractViolations).toEqual([])
-  await c.emulator.close()
-})
+const c = emulatorPerTest()
 
 describe('events', () => {
   it('creates an event the bot receives under the integration\'s name', async () => {

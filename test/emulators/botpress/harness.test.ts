@@ -1,19 +1,10 @@
 import { Client, ResourceNotFoundError, RuntimeError } from '@botpress/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { describe, expect, it } from 'vitest'
+import { emulatorPerTest } from './clients'
 import { handlers } from './handlers'
 import { runtimeContract, startBotpressEmulator } from './index'
 
-let c: Clients
-
-beforeEach(async () => {
-  c = await startWithClients()
-})
-
-afterEach(async () => {
-  expect(c.emulator.contractViolations).toEqual([])
-  await c.emulator.close()
-})
+const c = emulatorPerTest()
 
 describe('the emulator as a test harness', () => {
   it('has one handler per operation of the runtime spec', () => {

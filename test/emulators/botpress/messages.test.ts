@@ -1,20 +1,14 @@
 import { ReferenceNotFoundError, ResourceNotFoundError } from '@botpress/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { emulatorPerTest } from './clients'
 
-let c: Clients
+const c = emulatorPerTest()
 let conversationId: string
 let userId: string
 
 beforeEach(async () => {
-  c = await startWithClients()
   conversationId = (await c.integration.createConversation({ channel: 'hitl', tags: { ticketId: '1' } })).conversation.id
   userId = (await c.integration.createUser({ tags: { email: 'a@x' } })).user.id
-})
-
-afterEach(async () => {
-  expect(c.emulator.contractViolations).toEqual([])
-  await c.emulator.close()
 })
 
 const text = (t: string, tags: Record<string, string> = {}) => ({ conversationId, userId, type: 'text', payload: { text: t }, tags })

@@ -1,18 +1,9 @@
 import { ResourceNotFoundError } from '@botpress/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { describe, expect, it } from 'vitest'
+import { emulatorPerTest } from './clients'
 
-let c: Clients
+const c = emulatorPerTest()
 const integrationId = '5b0c9e2e-8c4f-4a57-9c8e-6f0a3f1f2d11'
-
-beforeEach(async () => {
-  c = await startWithClients()
-})
-
-afterEach(async () => {
-  expect(c.emulator.contractViolations).toEqual([])
-  await c.emulator.close()
-})
 
 const zendesk = { type: 'integration' as const, id: integrationId, name: 'zendesk' }
 

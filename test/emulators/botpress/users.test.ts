@@ -1,17 +1,8 @@
 import { ResourceNotFoundError } from '@botpress/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { describe, expect, it } from 'vitest'
+import { emulatorPerTest } from './clients'
 
-let c: Clients
-
-beforeEach(async () => {
-  c = await startWithClients({ pageSize: 2 })
-})
-
-afterEach(async () => {
-  expect(c.emulator.contractViolations).toEqual([])
-  await c.emulator.close()
-})
+const c = emulatorPerTest({ pageSize: 2 })
 
 describe('users', () => {
   it('creates and gets a user, keeping the integration\'s tags under its name', async () => {
