@@ -247,6 +247,8 @@ async function main(): Promise<void> {
         'timed by recording proxies between the bundle and each service (a separate traced run); it counts the media download of an image.',
       'Webhook operations (agent comment, assignment, solve) are timed from the agent\'s action in the Zendesk emulator ' +
         'to the delivery\'s answer: trigger, signed delivery, the driver\'s webhook hop and the handler.',
+      'An assignment reads the agent from Zendesk (name, avatar) only the first time that agent is met; the table, after warm-up, ' +
+        'shows an agent met before.',
       `The k-th reply of one agent in one ticket, with no assignment before it, costs ${replies.join(', ')} Botpress calls for ` +
         `k = 1…${REPLIES} (1 Zendesk call each): the first one also announces the agent.`,
       'The webhooks column counts the deliveries an operation caused; their calls are in its counts. stopHitl tags the ticket as ' +

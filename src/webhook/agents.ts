@@ -3,6 +3,16 @@ import { randomUUID } from 'node:crypto'
 import type { ZendeskUser } from '../zendesk/schemas'
 import type { Client } from '../types'
 
+/**
+ * The Botpress user of an agent known only by id: an agent met before (in any ticket) costs no Zendesk call; a new
+ * one is read from Zendesk, so that its user carries a real name and avatar from the start.
+ */
+export async function knownAgentUser(client: Client, zendeskId: number, load: () => Promise<ZendeskUser>): Promise<string> {
+  const { users } = await client.listUsers({ tags: { zendeskUserId: String(zendeskId) } })
+  const known = users[0]
+  return known ? known.id : agentUser(client, await load())
+}
+
 /** The Botpress user of a Zendesk agent: one per agent across tickets, created with a real name and avatar. */
 export async function agentUser(client: Client, agent: ZendeskUser): Promise<string> {
   const pictureUrl = agent.photo?.content_url ?? undefined

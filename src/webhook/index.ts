@@ -4,7 +4,7 @@ import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, writeSetup, type Setup } from '../connection'
 import type { WebhookProps } from '../types'
-import { agentUser, announceAssignment, announceStop } from './agents'
+import { announceAssignment, announceStop, knownAgentUser } from './agents'
 import { parseEvent, type WebhookEvent } from './events'
 import { relayComments } from './relay'
 import { verify, type Verdict } from './verify'
@@ -66,7 +66,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Pr
     case 'assigned': {
       const assigneeId = event.ticket.assignee_id
       if (!assigneeId) return
-      const userId = await agentUser(client, await zendesk.showUser(assigneeId))
+      const userId = await knownAgentUser(client, assigneeId, () => zendesk.showUser(assigneeId))
       await announceAssignment(client, target.conversationId, { zendeskId: assigneeId, userId }, { reassign: true })
       return
     }
