@@ -14,7 +14,7 @@ import {
   type ZendeskTicket,
   type ZendeskUser,
 } from './schemas'
-import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy } from './transport'
+import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type Sleep } from './transport'
 
 export type NewComment = {
   body?: string
@@ -65,9 +65,10 @@ export class ZendeskApi {
   public constructor(
     public readonly baseUrl: string,
     auth: Authorizer,
-    policy?: RetryPolicy
+    policy?: RetryPolicy,
+    sleep?: Sleep
   ) {
-    this.transport = new ZendeskTransport(auth, policy)
+    this.transport = new ZendeskTransport(auth, policy, sleep)
     this.zd = createClient({
       endpointUri: `${baseUrl}/api/v2`,
       // The transport sets the Authorization header on every request; node-zendesk only needs to believe it can.

@@ -48,7 +48,7 @@ const callContext = new AsyncLocalStorage<CallOptions>()
 /** Runs a node-zendesk call with per-call options the transport reads (operation name, idempotency, headers). */
 export const withCall = <T>(options: CallOptions, run: () => Promise<T>): Promise<T> => callContext.run(options, run)
 
-type Sleep = (ms: number) => Promise<void>
+export type Sleep = (ms: number) => Promise<void>
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type RequestInitLike = { method?: string; headers?: Record<string, string>; body?: unknown }

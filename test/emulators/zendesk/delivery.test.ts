@@ -208,10 +208,9 @@ describe('triggers and webhook delivery', () => {
     await addTrigger('any change', [cond('update_type', 'is', 'Change')], '{"id":"{{ticket.id}}"}')
     const t = await createTicket()
     answer = () => ({ status: 200, delayMs: 400 })
-    const started = Date.now()
     const res = await api.put(`/api/v2/tickets/${t.id}`, { ticket: { status: 'pending' } })
     expect(res.status).toBe(200)
-    expect(Date.now() - started).toBeLessThan(300)
+    // The endpoint takes 400 ms to answer the delivery: none has an answer yet when the API call is done.
     expect(zd.deliveries.filter((d) => d.status !== undefined)).toHaveLength(0)
     await zd.settled()
     expect(zd.deliveries).toEqual([expect.objectContaining({ status: 200, attempt: 1, ticketId: t.id })])
