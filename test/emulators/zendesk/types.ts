@@ -17,7 +17,8 @@ export interface Via {
   source: ViaSource
 }
 
-export interface Photo {
+/** What Zendesk answers for any stored file: a user's photo or a comment's attachment. */
+export interface StoredFile {
   url: string
   id: number
   file_name: string
@@ -27,6 +28,8 @@ export interface Photo {
   size: number
   thumbnails: []
 }
+
+export type Photo = StoredFile
 
 export interface User {
   id: number
@@ -115,21 +118,13 @@ export interface Ticket {
   from_messaging_channel: boolean
 }
 
-export interface Attachment {
-  url: string
-  id: number
-  file_name: string
-  content_url: string
-  mapped_content_url: string
-  content_type: string
-  size: number
+export interface Attachment extends StoredFile {
   width: string | null
   height: string | null
   inline: boolean
   deleted: boolean
   malware_access_override: boolean
   malware_scan_result: string
-  thumbnails: []
 }
 
 export interface Comment {
