@@ -15,7 +15,7 @@ export function bundleSize(path: string): { raw: number; gzip: number } {
   return { raw: data.length, gzip: gzipSync(data, { level: 9 }).length }
 }
 
-/** The headers Botpress Cloud sends with every invocation (test/driver/cloud.ts), for a `ping`. */
+/** The headers Botpress Cloud sends with every invocation (emulators/cloud/cloud.ts), for a `ping`. */
 const PING_HEADERS = {
   'content-type': 'application/json',
   'x-bot-id': 'bench-bot',
@@ -35,7 +35,7 @@ export async function coldStart(bundlePath: string): Promise<ColdStart> {
   const t0 = performance.now()
   const child = spawn(
     process.execPath,
-    ['--require', `${ROOT}test/driver/parent-watch.cjs`, `${ROOT}scripts/serve.cjs`, '--port', '0', '--bundle', bundlePath],
+    ['--require', `${ROOT}emulators/cloud/parent-watch.cjs`, `${ROOT}scripts/serve.cjs`, '--port', '0', '--bundle', bundlePath],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -2,10 +2,10 @@
 // plugin and a Zendesk agent play them: through the built bundle run by the Botpress Cloud driver, against the
 // Zendesk and Botpress emulators. Nothing here calls the integration's code in-process.
 import { performance } from 'node:perf_hooks'
-import { startCloud, type Cloud } from '../test/driver'
-import { startBotpressEmulator, type BotpressEmulator } from '../test/emulators/botpress'
-import { startZendeskEmulator, type ZendeskEmulator } from '../test/emulators/zendesk'
-import { PNG, Plugin, startFileServer, type Session } from '../test/e2e/harness'
+import { startCloud, type Cloud } from '../emulators/cloud'
+import { startBotpressEmulator, type BotpressEmulator } from '../emulators/botpress'
+import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
+import { PNG, Plugin, startFileServer, type Session } from '../emulators/plugin/index'
 import { startTap, type Tap, type Trip } from './tap'
 
 export const OPERATIONS = ['createUser', 'startHitl', 'text', 'image', 'agentComment', 'assignment', 'solve', 'stopHitl'] as const

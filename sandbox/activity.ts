@@ -1,9 +1,9 @@
 // Every call between the three parts (the bot and its hitl plugin, Botpress, Zendesk), in one list the page
 // shows in the order the calls finished, so an author sees exactly what the integration did. Most entries are read from what the emulators and
 // the driver record; the sandbox adds what only it sees (the plugin's calls, the agent's clicks, file downloads).
-import type { BotpressEmulator } from '../test/emulators/botpress'
-import type { ZendeskEmulator } from '../test/emulators/zendesk'
-import { InvocationError, type Cloud } from '../test/driver'
+import type { BotpressEmulator } from '../emulators/botpress'
+import type { ZendeskEmulator } from '../emulators/zendesk'
+import { InvocationError, type Cloud } from '../emulators/cloud'
 
 export type Party = 'plugin' | 'botpress' | 'integration' | 'zendesk' | 'agent' | 'files'
 

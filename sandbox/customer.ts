@@ -2,9 +2,9 @@
 // the plugin does it (see /work/shared/HITL-PLUGIN.md): createUser, startHitl with the chat so far, user
 // messages relayed to the hitl channel with payload.userId, `/end` as a notice then stopHitl, and the
 // integration's messages and hitlAssigned / hitlStopped events brought back to the user.
-import type { BotpressEmulator, Event, Message } from '../test/emulators/botpress'
-import type { Cloud } from '../test/driver'
-import type { HistoryItem, Plugin, Session } from '../test/e2e/harness'
+import type { BotpressEmulator, Event, Message } from '../emulators/botpress'
+import type { Cloud } from '../emulators/cloud'
+import type { HistoryItem, Plugin, Session } from '../emulators/plugin/index'
 
 export type Media = { type: 'image' | 'file' | 'audio' | 'video'; url: string; title?: string }
 

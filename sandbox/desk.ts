@@ -1,6 +1,6 @@
 // The Zendesk agent's side: tickets as an agent workspace shows them, and what the agent does, through the
 // Zendesk emulator's agent console (web channel, so Zendesk's triggers fire as they would for a real agent).
-import type { Attachment, User, ZendeskEmulator } from '../test/emulators/zendesk'
+import type { Attachment, User, ZendeskEmulator } from '../emulators/zendesk'
 import type { ActivityLog } from './activity'
 
 export interface TicketSummary {

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BotpressEmulator, startBotpressEmulator } from '../emulators/botpress'
+import { type BotpressEmulator, startBotpressEmulator } from '../../emulators/botpress'
 import { buildFixtureBundle, type FixtureBundle } from './fixture'
-import { type Cloud, InvocationError, startCloud } from './index'
+import { type Cloud, InvocationError, startCloud } from '../../emulators/cloud/index'
 
 const configuration = { subdomain: 'acme', secretish: 'do-not-print' }
 

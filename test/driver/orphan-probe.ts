@@ -1,7 +1,7 @@
 // Run by cloud.test.ts in a process of its own (node --import tsx): starts a cloud, prints the pids of
 // its bundle processes, then waits to be killed without any chance to clean up.
-import type { BotpressEmulator } from '../emulators/botpress'
-import { startCloud } from './index'
+import type { BotpressEmulator } from '../../emulators/botpress'
+import { startCloud } from '../../emulators/cloud/index'
 
 const bundlePath = process.argv[2]
 // The bundle processes only need an API URL to start; nothing calls it here.

@@ -1,10 +1,10 @@
 // Connecting to Zendesk as Zendesk now requires: "Connect with Zendesk" (OAuth code + PKCE), client credentials,
 // an access token, or a legacy API token, with tokens kept fresh and never shown.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startBotpressEmulator } from '../emulators/botpress'
-import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
-import { startCloud, type Cloud } from '../driver'
-import { Plugin, type Loop, startLoop } from './harness'
+import { startBotpressEmulator } from '../../emulators/botpress'
+import { startZendeskEmulator, type ZendeskEmulator } from '../../emulators/zendesk'
+import { startCloud, type Cloud } from '../../emulators/cloud'
+import { Plugin, type Loop, startLoop } from '../../emulators/plugin/index'
 
 const CLIENT = { identifier: 'botpress_hitl_global', secret: 'global-client-secret-5f1c9e' }
 

@@ -1,7 +1,7 @@
 // The built bundle answers Botpress Cloud's requests over HTTP: typed outputs, and 4xx answers that say what is
 // wrong for anything malformed, without ever taking the server down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLoop, type Loop } from './harness'
+import { startLoop, type Loop } from '../../emulators/plugin/index'
 
 let loop: Loop
 beforeAll(async () => {

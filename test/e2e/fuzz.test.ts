@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../src/webhook/verify'
-import { startLoop, type Loop, type Session } from './harness'
+import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
 import { commentEvent, setupOf } from './webhooks'
 
 let loop: Loop

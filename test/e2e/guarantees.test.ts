@@ -1,7 +1,7 @@
 // Nothing lost, nothing doubled, nobody let in: each guarantee of README "Guarantees", shown by injecting the
 // fault through the emulators.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startLoop, type Loop, type Session } from './harness'
+import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
 import { commentEvent, setupOf, signedWebhook } from './webhooks'
 
 let loop: Loop

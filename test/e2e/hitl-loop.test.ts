@@ -1,7 +1,7 @@
 // The HITL loop, end to end: the built bundle, invoked as Botpress Cloud invokes it, against the Zendesk and
 // Botpress emulators, with the hitl plugin's calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PNG, startFileServer, startLoop, type Loop } from './harness'
+import { PNG, startFileServer, startLoop, type Loop } from '../../emulators/plugin/index'
 
 let loop: Loop
 let files: Awaited<ReturnType<typeof startFileServer>>

@@ -1,8 +1,8 @@
 // Load: 2,000 signed webhooks, 32 in flight, through the built bundle. The figures (throughput, latency,
 // memory) are the benchmark's; this test holds the correctness: every comment relayed exactly once, no error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startZendeskEmulator } from '../emulators/zendesk'
-import { startLoop, type Loop, type Session } from './harness'
+import { startZendeskEmulator } from '../../emulators/zendesk'
+import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
 import { commentEvent, signedWebhook } from './webhooks'
 
 const WEBHOOKS = 2_000

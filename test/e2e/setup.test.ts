@@ -1,7 +1,7 @@
 // register / unregister on one Zendesk account shared by several bots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
-import { startLoop, type Loop } from './harness'
+import { startZendeskEmulator, type ZendeskEmulator } from '../../emulators/zendesk'
+import { startLoop, type Loop } from '../../emulators/plugin/index'
 
 let zendesk: ZendeskEmulator
 let botA: Loop

@@ -1,6 +1,6 @@
 // Zendesk webhook requests made by hand, signed as Zendesk signs them, for tests that play Zendesk's part.
 import { sign } from '../../src/webhook/verify'
-import type { Loop, Session } from './harness'
+import type { Loop, Session } from '../../emulators/plugin/index'
 
 /** The integration's Zendesk setup, as register stored it in the Botpress emulator. */
 export function setupOf(l: Loop) {

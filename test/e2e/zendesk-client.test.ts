@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ZendeskApi } from '../../src/zendesk/client'
 import { ZendeskError } from '../../src/zendesk/errors'
 import type { RetryPolicy } from '../../src/zendesk/transport'
-import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
-import { PNG } from './harness'
+import { startZendeskEmulator, type ZendeskEmulator } from '../../emulators/zendesk'
+import { PNG } from '../../emulators/plugin/index'
 
 let zd: ZendeskEmulator
 let token: string

@@ -1,4 +1,4 @@
-import { endScan, findLeaks, newScan } from './secret-scan'
+import { endScan, findLeaks, newScan } from '../../emulators/secret-scan'
 
 export default function setup() {
   const target = newScan()

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { findLeaks } from '../support/secret-scan'
+import { findLeaks } from '../../emulators/secret-scan'
 
 describe('the suite-wide secret scan', () => {
   it('finds a secret written in any log, and names it only by its first characters', () => {

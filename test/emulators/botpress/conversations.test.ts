@@ -1,6 +1,6 @@
 import { InvalidPayloadError, ReferenceNotFoundError, ResourceNotFoundError } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { emulatorPerTest } from './clients'
+import { emulatorPerTest } from '../../../emulators/botpress/clients'
 
 const c = emulatorPerTest()
 

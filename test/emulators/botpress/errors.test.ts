@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
 } from '@botpress/client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Clients, startWithClients } from './clients'
+import { type Clients, startWithClients } from '../../../emulators/botpress/clients'
 
 let c: Clients
 

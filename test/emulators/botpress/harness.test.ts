@@ -1,8 +1,8 @@
 import { Client, ResourceNotFoundError, RuntimeError } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { emulatorPerTest } from './clients'
-import { handlers } from './handlers'
-import { runtimeContract, startBotpressEmulator } from './index'
+import { emulatorPerTest } from '../../../emulators/botpress/clients'
+import { handlers } from '../../../emulators/botpress/handlers'
+import { runtimeContract, startBotpressEmulator } from '../../../emulators/botpress/index'
 
 const c = emulatorPerTest()
 

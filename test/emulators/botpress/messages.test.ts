@@ -1,6 +1,6 @@
 import { ReferenceNotFoundError, ResourceNotFoundError } from '@botpress/client'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { emulatorPerTest } from './clients'
+import { emulatorPerTest } from '../../../emulators/botpress/clients'
 
 const c = emulatorPerTest()
 let conversationId: string

@@ -1,6 +1,6 @@
 import { ResourceNotFoundError } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { emulatorPerTest } from './clients'
+import { emulatorPerTest } from '../../../emulators/botpress/clients'
 
 const c = emulatorPerTest()
 const integrationId = '5b0c9e2e-8c4f-4a57-9c8e-6f0a3f1f2d11'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startZendeskEmulator, type ZendeskEmulator } from './index.js'
+import { startZendeskEmulator, type ZendeskEmulator } from '../../../emulators/zendesk/index.js'
 import { apiClient, bearer } from './test-support.js'
 
 let zd: ZendeskEmulator

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { signWebhook, startZendeskEmulator, type User, type ZendeskEmulator } from './index.js'
-import { renderTemplate } from './placeholders.js'
+import { signWebhook, startZendeskEmulator, type User, type ZendeskEmulator } from '../../../emulators/zendesk/index.js'
+import { renderTemplate } from '../../../emulators/zendesk/placeholders.js'
 import { apiClient, bearer, startReceiver, type Receiver } from './test-support.js'
-import type { TicketUpdate } from './ticket-engine.js'
-import { triggerMatches } from './triggers.js'
-import type { Comment, Ticket, TriggerCondition } from './types.js'
+import type { TicketUpdate } from '../../../emulators/zendesk/ticket-engine.js'
+import { triggerMatches } from '../../../emulators/zendesk/triggers.js'
+import type { Comment, Ticket, TriggerCondition } from '../../../emulators/zendesk/types.js'
 
 function opensslSignature(secret: string, message: string): string {
   const run = spawnSync('sh', ['-c', 'openssl dgst -sha256 -hmac "$SECRET" -binary | base64'], {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { pkceChallenge, startZendeskEmulator, type ZendeskEmulator } from './index.js'
+import { pkceChallenge, startZendeskEmulator, type ZendeskEmulator } from '../../../emulators/zendesk/index.js'
 import { apiClient, bearer } from './test-support.js'
 
 const REDIRECT = 'https://webhook.example.com/oauth'

@@ -2,9 +2,9 @@
 // Cloud drives it, and the part the hitl plugin plays (createUser, startHitl, user messages to the channel).
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startBotpressEmulator, type BotpressEmulator } from '../emulators/botpress'
-import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
-import { startCloud, type Cloud } from '../driver'
+import { startBotpressEmulator, type BotpressEmulator } from '../botpress'
+import { startZendeskEmulator, type ZendeskEmulator } from '../zendesk'
+import { startCloud, type Cloud } from '../cloud'
 
 export const ALIAS = 'zendesk-hitl'
 

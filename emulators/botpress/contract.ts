@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 
-const SPEC_URL = new URL('../../contracts/botpress-runtime-openapi.json', import.meta.url)
+const SPEC_URL = new URL('../contracts/botpress-runtime-openapi.json', import.meta.url)
 const SPEC_ID = 'botpress-runtime-openapi.json'
 
 type JsonSchema = Record<string, unknown>

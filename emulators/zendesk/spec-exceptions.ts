@@ -1,4 +1,4 @@
-// Where Zendesk's published OpenAPI document (test/contracts/zendesk-support-openapi.yaml) disagrees with
+// Where Zendesk's published OpenAPI document (emulators/contracts/zendesk-support-openapi.yaml) disagrees with
 // what Zendesk's API actually does, and the emulator follows the API. This is the only place validation is
 // loosened, one schema property at a time, each with its reason; everything else is checked as published.
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
-import { recordSecrets } from '../../support/secret-scan'
+import { recordSecrets } from '../secret-scan'
 import { authenticate, authorize } from './auth.js'
 import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } from './console.js'
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 import { applySpecExceptions } from './spec-exceptions.js'
 
-const SPEC_FILE = new URL('../../contracts/zendesk-support-openapi.yaml', import.meta.url)
+const SPEC_FILE = new URL('../contracts/zendesk-support-openapi.yaml', import.meta.url)
 const DOC_ID = 'zendesk-support'
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
-import type { BotpressEmulator } from '../emulators/botpress'
-import { recordLogs } from '../support/secret-scan'
+import type { BotpressEmulator } from '../botpress'
+import { recordLogs } from '../secret-scan'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SERVE_SCRIPT = `${ROOT}scripts/serve.cjs`

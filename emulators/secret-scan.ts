@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const SCAN_ROOT = fileURLToPath(new URL('../../test-output/secret-scan', import.meta.url))
+const SCAN_ROOT = fileURLToPath(new URL('../test-output/secret-scan', import.meta.url))
 // Set by the global setup of the test suite, one folder per run; the sandbox and the benchmark run the same
 // emulators and driver without it, and record nothing.
 const dir = () => process.env.SECRET_SCAN_DIR
