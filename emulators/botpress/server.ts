@@ -32,6 +32,8 @@ interface Reply {
   status: number
   body: unknown
   headers?: Record<string, string>
+  /** The connection is closed with no answer. */
+  dropped?: boolean
 }
 
 const errorReply = (err: ApiError): Reply => ({ status: err.status, body: err.toBody() })
@@ -104,14 +106,30 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     const delay = take(delays, op.id)
     if (delay) await sleep(delay.ms)
     const failure = take(serverErrors, op.id)
-    if (failure) {
-      const status = failure.status ?? 500
-      return {
-        status,
-        body: errorBody(faultType(status), `Injected fault: ${op.id} answered ${status}`, status),
-        ...(failure.retryAfter !== undefined && { headers: { 'retry-after': String(failure.retryAfter) } }),
-      }
+    if (failure && !failure.afterWrite) return faultReply(op, failure)
+    const done = await perform(op, params, req, url, raw, query)
+    // Written, then the answer is lost: what a gateway time-out or a crash between commit and reply looks like.
+    return failure && done.status < 400 ? faultReply(op, failure) : done
+  }
+
+  function faultReply(op: Operation, failure: ServerErrorFault): Reply {
+    if (failure.noAnswer) return { status: 0, body: undefined, dropped: true }
+    const status = failure.status ?? 500
+    return {
+      status,
+      body: errorBody(faultType(status), `Injected fault: ${op.id} answered ${status}`, status),
+      ...(failure.retryAfter !== undefined && { headers: { 'retry-after': String(failure.retryAfter) } }),
     }
+  }
+
+  async function perform(
+    op: Operation,
+    params: Record<string, string>,
+    req: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+    query: Record<string, unknown>
+  ): Promise<Reply> {
 
     const headers = req.headers
     const missing = op.requiredHeaders.filter((h) => !headers[h])
@@ -185,6 +203,11 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
       operation = match.operation.id
       query = contract.parseQuery(match.operation, url.searchParams)
       reply = await answer(match.operation, match.params, req, url, raw, query)
+      if (reply.dropped) {
+        calls.push({ operation, method, path: url.pathname, query, body, status: 0, response: undefined, at, durationMs: performance.now() - t0, headers: headersOf(req) })
+        res.destroy()
+        return
+      }
       const check = reply.status < 400 ? match.operation.checkResponse : contract.checkErrorBody
       if (validate && !check(reply.body))
         violation(match.operation, url.pathname, 'response', describeErrors(reply.status < 400 ? 'response' : 'error', check.errors), reply.status)

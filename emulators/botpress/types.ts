@@ -37,6 +37,10 @@ export interface ServerErrorFault {
   operation?: string
   /** Seconds sent in `Retry-After`; the SDK's retry waits that long instead of 1 s, 2 s, 3 s. */
   retryAfter?: number
+  /** The operation is carried out, then fails: the caller cannot tell it from a failure before the write. */
+  afterWrite?: boolean
+  /** The connection closes with no answer, as when a gateway times out: the caller gets no status at all. */
+  noAnswer?: boolean
 }
 
 export interface DelayFault {
