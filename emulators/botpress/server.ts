@@ -32,8 +32,6 @@ interface Reply {
   status: number
   body: unknown
   headers?: Record<string, string>
-  /** The connection is closed with no answer. */
-  dropped?: boolean
 }
 
 const errorReply = (err: ApiError): Reply => ({ status: err.status, body: err.toBody() })
@@ -89,8 +87,10 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   }
 
   /** Consumes one use of the first fault that applies to the operation. */
-  function take<T extends { operation?: string; left: number }>(faults: T[], operation: string): T | undefined {
-    const fault = faults.find((f) => f.left > 0 && (f.operation === undefined || f.operation === operation))
+  function take<T extends { operation?: string; path?: RegExp; left: number }>(faults: T[], operation: string, path: string): T | undefined {
+    const fault = faults.find(
+      (f) => f.left > 0 && (f.operation === undefined || f.operation === operation) && (f.path === undefined || f.path.test(path))
+    )
     if (fault) fault.left -= 1
     return fault
   }
@@ -103,9 +103,9 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     raw: Buffer,
     query: Record<string, unknown>
   ): Promise<Reply> {
-    const delay = take(delays, op.id)
+    const delay = take(delays, op.id, url.pathname)
     if (delay) await sleep(delay.ms)
-    const failure = take(serverErrors, op.id)
+    const failure = take(serverErrors, op.id, url.pathname)
     if (failure && !failure.afterWrite) return faultReply(op, failure)
     const done = await perform(op, params, req, url, raw, query)
     // Written, then the answer is lost: what a gateway time-out or a crash between commit and reply looks like.
@@ -113,7 +113,6 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   }
 
   function faultReply(op: Operation, failure: ServerErrorFault): Reply {
-    if (failure.noAnswer) return { status: 0, body: undefined, dropped: true }
     const status = failure.status ?? 500
     return {
       status,
@@ -203,11 +202,6 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
       operation = match.operation.id
       query = contract.parseQuery(match.operation, url.searchParams)
       reply = await answer(match.operation, match.params, req, url, raw, query)
-      if (reply.dropped) {
-        calls.push({ operation, method, path: url.pathname, query, body, status: 0, response: undefined, at, durationMs: performance.now() - t0, headers: headersOf(req) })
-        res.destroy()
-        return
-      }
       const check = reply.status < 400 ? match.operation.checkResponse : contract.checkErrorBody
       if (validate && !check(reply.body))
         violation(match.operation, url.pathname, 'response', describeErrors(reply.status < 400 ? 'response' : 'error', check.errors), reply.status)

@@ -39,12 +39,13 @@ export interface ServerErrorFault {
   retryAfter?: number
   /** The operation is carried out, then fails: the caller cannot tell it from a failure before the write. */
   afterWrite?: boolean
-  /** The connection closes with no answer, as when a gateway times out: the caller gets no status at all. */
-  noAnswer?: boolean
+  /** Only requests whose path matches (one operation serves many states, say). */
+  path?: RegExp
 }
 
 export interface DelayFault {
   ms: number
+  path?: RegExp
   /** Absent: every matching call until `clear()`. */
   count?: number
   operation?: string
