@@ -5,12 +5,19 @@
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketEngine } from './ticket-engine.js'
 import type { Comment, TicketStatus, User } from './types.js'
+import { escapeHtml } from './comment-format.js'
 import { storeAttachment } from './uploads.js'
 
 export interface AgentConsole {
   reply(
     ticketId: number,
-    p: { body?: string; htmlBody?: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] },
+    p: {
+      body?: string
+      htmlBody?: string
+      attachments?: { fileName: string; contentType: string; data: Buffer }[]
+      /** Pasted into the editor: an `<img>` in the HTML, uploaded as an inline attachment. */
+      inlineImages?: { fileName: string; contentType: string; data: Buffer }[]
+    },
   ): Comment
   note(ticketId: number, p: { body: string }): Comment
   assignToMe(ticketId: number): void
@@ -41,7 +48,11 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
   return {
     reply: (ticketId, p) => {
       const attachments = (p.attachments ?? []).map((a) => storeAttachment(state, a.fileName, a.contentType, a.data))
-      const body = p.htmlBody !== undefined ? { html_body: p.htmlBody } : { body: p.body ?? '' }
+      const inline = (p.inlineImages ?? []).map((a) => Object.assign(storeAttachment(state, a.fileName, a.contentType, a.data), { inline: true }))
+      attachments.push(...inline)
+      const images = inline.map((a) => `<img src="${a.content_url}" alt="${a.file_name}">`).join('')
+      const html = p.htmlBody ?? (inline.length && p.body ? `<p>${escapeHtml(p.body)}</p>` : undefined)
+      const body = html !== undefined || images ? { html_body: `${html ?? ''}${images}` } : { body: p.body ?? '' }
       return added(update(ticketId, { comment: { ...body, public: true, attachments } }).comment)
     },
     note: (ticketId, p) => added(update(ticketId, { comment: { body: p.body, public: false } }).comment),

@@ -147,7 +147,11 @@ function decodeCursor(cursor: string): number | undefined {
 
 // Zendesk offers both cursor pagination (`page[size]`, answered with `meta` and `links`) and offset
 // pagination (`page`, `per_page`, answered with `next_page`, `previous_page`, `count`) on this endpoint.
-function listComments(state: EmulatorState, req: ApiRequest, ticket: Ticket, all: Comment[]): ApiResponse {
+// Inline images (an `<img>` in `html_body`, uploaded with `inline: true`) are left out of `attachments` unless
+// `include_inline_images=true` asks for them (Zendesk API reference, Ticket Comments > List Comments).
+function listComments(state: EmulatorState, req: ApiRequest, ticket: Ticket, stored: Comment[]): ApiResponse {
+  const withInline = req.query.include_inline_images === 'true'
+  const all = withInline ? stored : stored.map((c) => ({ ...c, attachments: c.attachments.filter((a) => !a.inline) }))
   const cursorMode = ['page[size]', 'page[after]', 'page[before]'].some((k) => req.query[k] !== undefined)
   const descending = cursorMode ? req.query.sort === '-created_at' : req.query.sort_order === 'desc'
   const sorted = descending ? [...all].reverse() : all
