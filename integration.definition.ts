@@ -197,6 +197,11 @@ export default new sdk.IntegrationDefinition({
           .optional()
           .title('First agent')
           .describe('Zendesk id of the author of the first relayed comment, whom the hitl plugin takes as the agent'),
+        ended: z
+          .boolean()
+          .optional()
+          .title('Session ended')
+          .describe('hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note'),
       }),
     },
     stop: {

@@ -6,6 +6,7 @@ import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketEngine } from './ticket-engine.js'
 import type { Comment, TicketStatus, User } from './types.js'
 import { escapeHtml } from './comment-format.js'
+import { mergeTickets, type MergeInput } from './merge.js'
 import { storeAttachment } from './uploads.js'
 
 export interface AgentConsole {
@@ -20,6 +21,8 @@ export interface AgentConsole {
     },
   ): Comment
   note(ticketId: number, p: { body: string }): Comment
+  /** Merges the source tickets into the target, as the agent workspace's "Merge into another ticket" does. */
+  merge(targetId: number, input: MergeInput): void
   assignToMe(ticketId: number): void
   assign(ticketId: number, assigneeId: number | null): void
   setStatus(ticketId: number, status: Exclude<TicketStatus, 'new'>, p?: { comment?: { body: string; public?: boolean } }): void
@@ -56,6 +59,7 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
       return added(update(ticketId, { comment: { ...body, public: true, attachments } }).comment)
     },
     note: (ticketId, p) => added(update(ticketId, { comment: { body: p.body, public: false } }).comment),
+    merge: (targetId, input) => void mergeTickets(state, engine, agent, targetId, input),
     assignToMe: (ticketId) => void update(ticketId, { assignee_id: agent.id }),
     assign: (ticketId, assigneeId) => void update(ticketId, { assignee_id: assigneeId }),
     setStatus: (ticketId, status, p) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ApiError, couldNotAuthenticate, recordNotFound } from './errors.js'
 import { asRecord, json, objectBody, type ApiRequest, type ApiResponse, type Route } from './http.js'
+import { mergeTickets, type MergeInput } from './merge.js'
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketCreate, type TicketEngine } from './ticket-engine.js'
 import type { Comment, Ticket, User } from './types.js'
@@ -116,6 +117,16 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
         const ticket = requireTicket(state, req.params.ticket_id)
         const result = engine.update(ticket.id, ticketInput(req) as TicketChanges, actor(req), channel('api'))
         return json(200, { ticket: result.ticket, audit: result.audit })
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/v2/tickets/:ticket_id/merge',
+      auth: 'api',
+      resource: 'tickets',
+      handler: (req) => {
+        const target = requireTicket(state, req.params.ticket_id)
+        return json(200, mergeTickets(state, engine, actor(req), target.id, (req.body ?? {}) as MergeInput))
       },
     },
     {

@@ -477,6 +477,8 @@ export type TIntegration = {
                 ticketId?: number;
                 /** Zendesk id of the author of the first relayed comment, whom the hitl plugin takes as the agent */
                 firstAgentId?: string;
+                /** hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note */
+                ended?: boolean;
             };
         };
         stop: {

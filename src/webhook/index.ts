@@ -8,6 +8,7 @@ import { agentUser, announceAssignment, announceStop } from './agents'
 import { bindingOf, type Bound } from './binding'
 import { parseEvent, type WebhookEvent } from './events'
 import { failureAnswer } from './failures'
+import { followMerge, mergeTargetOf } from './merge'
 import { relayComments } from './relay'
 import { verify, type Verdict } from './verify'
 
@@ -85,10 +86,19 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
       await announceAssignment(client, bound.conversationId, { zendeskId: assignee.id, userId }, { ...(firstAgentId ? { firstAgentId } : {}) })
       return
     }
-    case 'stopped':
+    case 'stopped': {
+      const mergedInto = event.ticket.status?.toLowerCase() === 'closed' ? await mergeTargetOf(zendesk, event.ticket.id) : undefined
+      if (mergedInto) {
+        await relayComments(client, zendesk, target)
+        const latest = (await bindingOf(client, event.ticket.id, bound.conversationId)) ?? bound
+        await followMerge(client, zendesk, { bound: latest, targetId: mergedInto, instanceTag: setup.instanceTag })
+        props.logger.forBot().info(`Ticket ${event.ticket.id} was merged into ticket ${mergedInto}: the conversation follows it.`)
+        return
+      }
       // The update that solved the ticket may carry the agent's last words: they go first.
-      await relayComments(client, zendesk, target)
+      await relayComments(client, zendesk, { ...target, ending: true })
       await announceStop(client, bound.conversationId)
       return
+    }
   }
 }

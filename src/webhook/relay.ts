@@ -64,13 +64,19 @@ async function commentsSince(zendesk: ZendeskApi, ticketId: number, watermark: n
 export async function relayComments(
   client: Client,
   zendesk: ZendeskApi,
-  p: { ticketId: number; bound: Bound; botUserId: number }
+  p: { ticketId: number; bound: Bound; botUserId: number; ending?: boolean }
 ): Promise<number> {
-  const { conversationId, relay } = p.bound
+  const { conversationId } = p.bound
+  const relay = { ...p.bound.relay, ...(p.ending ? { ended: true } : {}) }
   const { comments, users } = await commentsSince(zendesk, p.ticketId, relay.relayedUpTo)
   const fresh = relayable(comments, users, p.botUserId)
   if (!fresh.length) {
-    if (p.bound.rebound) await writeRelay(client, conversationId, relay)
+    if (p.bound.rebound || relay.ended !== p.bound.relay.ended) await writeRelay(client, conversationId, relay)
+    return 0
+  }
+  if (p.bound.relay.ended) {
+    await tellAgentsTheSessionEnded(zendesk, p.ticketId, fresh)
+    await writeRelay(client, conversationId, { ...relay, relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)) })
     return 0
   }
 
@@ -99,4 +105,13 @@ export async function relayComments(
     firstAgentId: relay.firstAgentId ?? String(fresh[0]!.author_id),
   })
   return relayed
+}
+
+/** The hitl plugin drops what comes after hitlStopped: the agent learns it from one internal note, not from silence. */
+async function tellAgentsTheSessionEnded(zendesk: ZendeskApi, ticketId: number, unseen: ZendeskComment[]): Promise<void> {
+  const replies = unseen.length === 1 ? 'This reply was' : `These ${unseen.length} replies were`
+  await zendesk.addComment(ticketId, {
+    body: `${replies} not delivered: the session with the user has ended, and the user is back with the bot. Start a new conversation with them to reach them.`,
+    public: false,
+  })
 }

@@ -191,6 +191,8 @@ export class ZendeskApi {
     // With cursor pagination Zendesk sorts by `sort`; `sort_order` belongs to offset pagination and is ignored.
     const query = {
       include: 'users',
+      // Images pasted into a reply are inline attachments, listed only when asked for.
+      include_inline_images: true,
       sort: opts.newestFirst ? '-created_at' : 'created_at',
       'page[size]': opts.pageSize ?? 100,
       ...(opts.after ? { 'page[after]': opts.after } : {}),
