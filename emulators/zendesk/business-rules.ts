@@ -34,22 +34,25 @@ function ruleChannel(rel: 'trigger' | 'automation', rule: { id: number; title: s
 const unnumbered = (name: 'system' | 'sample_ticket'): Channel => ({ id: null, via: { channel: name, source: { from: {}, to: {}, rel: null } } })
 
 /**
- * Runs the triggers after every update, and adds the comments their actions write as updates of their own, by the
- * agent whose update fired them (on the account's admin's behalf when an end user's did). A trigger fires at most
- * once in the whole cycle, so a trigger commenting on public comments does not fire on its own comment.
+ * Runs the triggers after every update, and adds the comments their actions write, by the agent whose update fired
+ * them (by the account's admin when an end user's did). As in Zendesk, the whole cycle is one update: the triggers
+ * that look again after a rule's comment see the update's own via and user, and each fires at most once, so a
+ * trigger commenting on public comments does not fire on its own comment.
  */
 export function runTriggers(state: EmulatorState, engine: TicketEngine, dispatcher: WebhookDispatcher, admin: User) {
-  let fired: Set<number> | undefined
+  let cycle: { fired: Set<number>; origin: TicketUpdate } | undefined
   return (update: TicketUpdate): void => {
-    const outermost = fired === undefined
-    fired ??= new Set()
+    const outermost = cycle === undefined
+    cycle ??= { fired: new Set(), origin: update }
+    const { origin } = cycle
     try {
-      const { deliveries, comments } = evaluateTriggers(state, update, fired)
+      const seen = outermost ? update : { ...update, updateType: origin.updateType, viaId: origin.viaId, currentUser: origin.currentUser }
+      const { deliveries, comments } = evaluateTriggers(state, seen, cycle.fired)
       dispatcher.dispatch(deliveries)
-      const author = isAgent(update.currentUser) ? update.currentUser : admin
+      const author = isAgent(origin.currentUser) ? origin.currentUser : admin
       for (const planned of comments) addTriggerComment(state, engine, update.ticket.id, planned, author)
     } finally {
-      if (outermost) fired = undefined
+      if (outermost) cycle = undefined
     }
   }
 }

@@ -20,7 +20,13 @@ async function acknowledgementTrigger(text: string) {
     body: JSON.stringify({
       trigger: {
         title: `Acknowledge assignment ${Math.random()}`,
-        conditions: { all: [{ field: 'assignee_id', operator: 'changed' }], any: [] },
+        conditions: {
+          all: [
+            { field: 'update_type', operator: 'is', value: 'Change' },
+            { field: 'assignee_id', operator: 'changed' },
+          ],
+          any: [],
+        },
         actions: [
           { field: 'comment_value', value: text },
           { field: 'comment_mode_is_public', value: 'true' },
@@ -58,10 +64,11 @@ describe('comments written by business rules and by Zendesk', () => {
       expect(written.via).toMatchObject({ channel: 'rule', source: { rel: 'trigger', from: { id: triggerId } } })
       // Zendesk delivered it: the comment trigger fired on the rule's public comment.
       expect(zendesk.deliveries.some((d) => d.ticketId === session.ticketId && d.body.includes('"comment"'))).toBe(true)
-      expect(plugin.events(session, 'hitlAssigned')).toHaveLength(1)
+      expect(plugin.toUser(session)).toEqual([])
       zendesk.agent(a.id).reply(session.ticketId, { body: 'Grace here, reading your chat' })
       await zendesk.settled()
       expect(plugin.toUser(session).map((m) => m.payload.text)).toEqual(['Grace here, reading your chat'])
+      expect(plugin.events(session, 'hitlAssigned')).toHaveLength(1)
     } finally {
       zendesk.state.triggers.delete(triggerId)
     }
