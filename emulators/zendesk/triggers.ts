@@ -211,8 +211,10 @@ function validateTrigger(state: EmulatorState, input: Record<string, unknown>, c
     for (const action of actions) {
       const value = action.value
       if (COMMENT_ACTIONS.includes(String(action.field))) {
-        if (typeof value !== 'string' && typeof value !== 'boolean' && !Array.isArray(value)) {
-          add('actions', { description: `Actions: ${String(action.field)} needs a value`, error: 'InvalidValue' })
+        // Zendesk refuses a blank comment; refusing it here keeps the update that fires the trigger from failing.
+        const text = Array.isArray(value) ? value.at(-1) : value
+        if (text === undefined || String(text).trim() === '') {
+          add('actions', { description: `Actions: ${String(action.field)} cannot be blank`, error: 'BlankValue' })
         }
       } else if (action.field !== 'notification_webhook') {
         add('actions', {

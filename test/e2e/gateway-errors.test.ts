@@ -37,4 +37,14 @@ describe('a Zendesk gateway failing on every try', () => {
     await loop.zendesk.settled()
     expect(loop.plugin.toUser(session).map((m) => m.payload.text)).toEqual(['still here'])
   })
+
+  it('a user message Zendesk answers 502 on every try fails naming the write\'s 502, not the look-up that follows it', async () => {
+    const session = await loop.plugin.escalate()
+    loop.zendesk.faults.serverError({ count: 100, status: 502 })
+    const answer = await loop.plugin.userSays(session, 'through a broken gateway')
+    expect(answer.status).toBe(400)
+    expect(answer.json.message).toMatch(new RegExp(`^Zendesk add comment to ticket ${session.ticketId} failed: 502 \\(a gateway in front of Zendesk`))
+    loop.zendesk.faults.clear()
+    expect(loop.plugin.comments(session).filter((c) => c.body === 'through a broken gateway')).toHaveLength(0)
+  })
 })
