@@ -33,9 +33,6 @@ const CLAIM_TTL_MS = 60_000
 /** Botpress's clock and ours differ a little: an event created this long before its claim still counts. */
 const CLOCK_SLACK_MS = 5_000
 
-/** A delivery whose announcement another delivery is making right now: Zendesk retries a 409. */
-export class ClaimHeld extends Error {}
-
 /**
  * Emits one event per announcement, whatever fails: claim (a state only one delivery gets to write), create,
  * confirm. A failed creation releases the claim, so the retry announces; a creation whose answer was lost is found
@@ -61,9 +58,9 @@ async function announceOnce<P extends Claim>(
   let takenOver: P | undefined
   if (current.claim !== mine.claim) {
     if (p.same(current)) {
+      // Another delivery is making this announcement right now; should it fail, Zendesk retries that delivery.
       const inFlight = current.confirmed === false && current.claim !== '' && Date.now() - (current.claimedAt ?? 0) < CLAIM_TTL_MS
-      if (inFlight) throw new ClaimHeld(`another delivery is announcing ${p.event.type} in conversation ${conversationId}`)
-      if (current.confirmed !== false) return false
+      if (inFlight || current.confirmed !== false) return false
     }
     takenOver = current
     await write(mine)

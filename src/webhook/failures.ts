@@ -7,7 +7,6 @@
 import * as sdk from '@botpress/sdk'
 import type { WebhookProps } from '../types'
 import { ZendeskError } from '../zendesk/errors'
-import { ClaimHeld } from './agents'
 import type { WebhookEvent } from './events'
 
 /** Under Zendesk's 60-second limit for retrying a 503, and long enough for a blip to pass. */
@@ -31,10 +30,6 @@ const answer = (status: number, message: string, headers: Record<string, string>
 export function failureAnswer({ logger }: Pick<WebhookProps, 'logger'>, event: WebhookEvent, thrown: unknown): sdk.Response {
   const what = `the "${event.event}" webhook of ticket ${event.ticket.id}`
   const why = thrown instanceof Error ? thrown.message : String(thrown)
-  if (thrown instanceof ClaimHeld) {
-    logger.forBot().info(`Asked Zendesk to send ${what} again: ${why}.`)
-    return answer(409, `retry: ${why}`)
-  }
   if (isTransient(thrown)) {
     logger.forBot().warn(`Asked Zendesk to send ${what} again in ${RETRY_AFTER_SECONDS} s: ${why}`)
     return answer(503, `retry: ${why}`, { 'retry-after': String(RETRY_AFTER_SECONDS) })
