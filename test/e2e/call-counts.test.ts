@@ -50,8 +50,9 @@ it('costs the calls it is known to cost, operation by operation', () => {
     // The session's first comment. Botpress: setup state, relay state (none yet), the conversation's binding, the
     // agent's user, the message, relay state (binding, watermark).
     agentComment: { zendesk: 1, botpress: 6, webhooks: 1 },
-    // Botpress: setup state, relay state (the binding), stop claim, hitlStopped, confirmation.
-    solve: { zendesk: 1, botpress: 5, webhooks: 1 },
+    // Botpress: setup state, relay state (the binding), relay state marked ended (a later reply gets a note), stop
+    // claim, hitlStopped, confirmation.
+    solve: { zendesk: 1, botpress: 6, webhooks: 1 },
     // Botpress: the conversation. The update tags the ticket as ended by the bot, so no "stopped" webhook echoes it.
     stopHitl: { zendesk: 1, botpress: 1, webhooks: 0 },
   })
