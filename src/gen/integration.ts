@@ -262,6 +262,11 @@ export type TIntegration = {
                                 address?: string;
                                 title?: string;
                             };
+                        } | {
+                            type: "markdown";
+                            payload: {
+                                markdown: string;
+                            };
                         }>;
                     };
                 } | {
@@ -297,7 +302,7 @@ export type TIntegration = {
                     text: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 image: {
@@ -305,7 +310,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 audio: {
@@ -313,7 +318,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 video: {
@@ -321,7 +326,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 file: {
@@ -329,7 +334,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 bloc: {
@@ -370,10 +375,15 @@ export type TIntegration = {
                             address?: string;
                             title?: string;
                         };
+                    } | {
+                        type: "markdown";
+                        payload: {
+                            markdown: string;
+                        };
                     }>;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
             };
