@@ -30,6 +30,7 @@ const shape = (schema: sdk.z.ZodTypeAny) => {
   const json = schema.toJSONSchema() as Json
   return { props: Object.keys(json.properties ?? {}).sort(), required: [...(json.required ?? [])].sort() }
 }
+const iface: sdk.InterfacePackage['definition'] = hitl.definition
 const HIDDEN_IN_STUDIO = { bpActionHiddenInStudio: 'true' }
 const markdownItem = { type: 'markdown', payload: { markdown: '**Order 1234** is _late_' } }
 
@@ -41,7 +42,7 @@ describe('bp_modules/hitl: the package `bp add interface:hitl@2.1.0` writes', ()
   })
 
   it('has the published names', () => {
-    const d = hitl.definition
+    const d = iface
     expect(Object.keys(d.actions!)).toEqual(Object.keys(published.actions))
     expect(Object.keys(d.events!)).toEqual(Object.keys(published.events))
     expect(Object.keys(d.entities!)).toEqual(Object.keys(published.entities))
@@ -49,7 +50,7 @@ describe('bp_modules/hitl: the package `bp add interface:hitl@2.1.0` writes', ()
   })
 
   it.each(Object.keys(published.actions))('action %s: input, output, title, description and attributes as published', (name) => {
-    const action = hitl.definition.actions![name]!
+    const action = iface.actions![name]!
     const reference = published.actions[name]
     expect(asPublished(action.input.schema)).toEqual(normalized(reference.input.schema))
     expect(asPublished(action.output.schema)).toEqual(normalized(reference.output.schema))
@@ -61,18 +62,18 @@ describe('bp_modules/hitl: the package `bp add interface:hitl@2.1.0` writes', ()
   })
 
   it.each(Object.keys(published.events))('event %s: schema and attributes as published', (name) => {
-    const event = hitl.definition.events![name]!
+    const event = iface.events![name]!
     expect(asPublished(event.schema)).toEqual(normalized(published.events[name].schema))
     expect(event.attributes).toEqual(published.events[name].attributes)
   })
 
   it.each(Object.keys(published.channels.hitl.messages))('hitl channel message %s: schema as published', (type) => {
-    const message = hitl.definition.channels!.hitl!.messages[type]!
+    const message = iface.channels!.hitl!.messages[type]!
     expect(asPublished(message.schema)).toEqual(normalized(published.channels.hitl.messages[type].schema))
   })
 
   it('entity hitlSession as published', () => {
-    const entity = hitl.definition.entities!.hitlSession!
+    const entity = iface.entities!.hitlSession!
     expect(asPublished(entity.schema)).toEqual(normalized(published.entities.hitlSession.schema))
     expect({ title: entity.title, description: entity.description }).toEqual({
       title: published.entities.hitlSession.title,
