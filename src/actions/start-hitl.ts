@@ -97,5 +97,5 @@ function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comme
 }
 
 /** Zendesk tags are lowercase words; spaces would split one tag into several. */
-const zendeskTags = (tags: string[] = []) =>
+export const zendeskTags = (tags: string[] = []) =>
   tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)
