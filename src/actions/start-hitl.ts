@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import * as sdk from '@botpress/sdk'
 import { connect, instanceTag } from '../connection'
 import { renderTranscript } from '../mapping/transcript'
+import { showChatbotPhoto } from './chatbot-photo'
 import type { NewTicket } from '../zendesk/client'
 import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
 
@@ -65,6 +66,7 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
     id: conversation.id,
     tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId },
   })
+  if (session.chatbotPhotoUrl) await showChatbotPhoto(props, zendesk, session.chatbotPhotoUrl)
   return { conversationId: conversation.id }
 }
 

@@ -207,6 +207,22 @@ describe('callApi', () => {
   })
 })
 
+describe('the ticket entity (Start HITL card)', () => {
+  it('chatbotPhotoUrl becomes the photo of the Zendesk user who authors the bot\'s comments', async () => {
+    const session = await loop.plugin.escalate({ name: 'Photo Fan', hitlSession: { chatbotPhotoUrl: 'https://cdn.acme.test/bot.png' } })
+    await loop.plugin.notice(session, 'An agent will be with you shortly')
+    const notice = loop.plugin.comments(session).at(-1)!
+    expect(notice.body).toBe('An agent will be with you shortly')
+    expect(loop.zendesk.state.users.get(notice.author_id)!.photo?.content_url).toBe('https://cdn.acme.test/bot.png')
+  })
+
+  it('a photo address that is not a URL is refused naming the field', async () => {
+    const { userId } = await loop.plugin.createUser({ name: 'No Photo' })
+    const { message } = await refusal('startHitl', { userId, messageHistory: [], hitlSession: { chatbotPhotoUrl: 'bot.png' } })
+    expect(message).toContain('chatbotPhotoUrl')
+  })
+})
+
 describe('every Zendesk request the actions made', () => {
   it('matches Zendesk\'s OpenAPI document', () => {
     expect(loop.zendesk.contractViolations).toEqual([])
