@@ -7,7 +7,7 @@ const { z } = sdk
 const numericId = (what: string) =>
   z
     .string()
-    .regex(/^\d+$/, `The ${what} is a number, e.g. "123"`)
+    .regex(/^\d{1,15}$/, `The ${what} is a number of at most 15 digits, e.g. "123"`)
     .title(`${what[0]!.toUpperCase()}${what.slice(1)}`)
 
 const pageSize = z

@@ -71,9 +71,9 @@ describe('createTicket and getTicket', () => {
     expect(message).toBe("Zendesk has no ticket 987654321: check the ticket ID (the number in the ticket's address); a deleted ticket cannot be read.")
   })
 
-  it('an ID that is not a number is refused naming the field, before any Zendesk call', async () => {
+  it.each(['ticket-12', '99999999999999999999999'])('an ID that is not a Zendesk number (%s) is refused naming the field, before any Zendesk call', async (ticketId) => {
     const before = loop.zendesk.requests.length
-    const { status, message } = await refusal('getTicket', { ticketId: 'ticket-12' })
+    const { status, message } = await refusal('getTicket', { ticketId })
     expect(status).toBe(400)
     expect(message).toContain('ticketId')
     expect(loop.zendesk.requests.length).toBe(before)
@@ -143,6 +143,11 @@ describe('listAgents', () => {
     expect(agents.every((a) => a.role === 'agent' || a.role === 'admin')).toBe(true)
   })
 
+  it('a cursor it did not give is an error saying what to pass', async () => {
+    const { message } = await refusal('listAgents', { cursor: 'not-a-cursor' })
+    expect(message).toBe('Cursor "not-a-cursor" is not one listAgents returned: pass its nextCursor, or nothing for the first page.')
+  })
+
   it('isOnline keeps the agents whose availability field is "online"', async () => {
     const online = loop.zendesk.createAgent({ name: 'Olive Online', email: 'olive@acme.test' })
     online.user_fields = { availability: 'online' }
@@ -204,6 +209,8 @@ describe('callApi', () => {
       'callApi sets Authorization itself: remove it from headers.'
     )
     expect((await refusal('callApi', { method: 'POST', path: 'tickets.json', requestBody: '{ticket:' })).message).toContain('requestBody is not JSON')
+    expect((await refusal('callApi', { method: 'POST', path: 'tickets.json', requestBody: '"text"' })).message).toContain('requestBody must be a JSON object')
+    expect((await refusal('callApi', { method: 'GET', path: 'users/me.json', headers: '{"X-A": "x\\r\\nHost: evil"}' })).message).toContain('a header is a plain name and a one-line value')
   })
 })
 
