@@ -119,6 +119,18 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
     {
+      // Delete Ticket: the ticket moves to "Deleted tickets", 204 without a body, and from then on every call
+      // naming it answers 404 RecordNotFound. No trigger runs: a deletion is not a ticket update.
+      method: 'DELETE',
+      pattern: '/api/v2/tickets/:ticket_id',
+      auth: 'api',
+      resource: 'tickets',
+      handler: (req) => {
+        deleteTicket(state, requireTicket(state, req.params.ticket_id).id)
+        return { status: 204 }
+      },
+    },
+    {
       method: 'GET',
       pattern: '/api/v2/tickets/:ticket_id/comments',
       auth: 'api',
@@ -129,6 +141,13 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
   ]
+}
+
+export function deleteTicket(state: EmulatorState, ticketId: number): void {
+  const ticket = state.tickets.get(ticketId)
+  if (!ticket) throw new Error(`No ticket ${ticketId} in the Zendesk emulator`)
+  state.tickets.delete(ticketId)
+  state.deletedTickets.set(ticketId, ticket)
 }
 
 function encodeCursor(commentId: number): string {
