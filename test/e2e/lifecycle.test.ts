@@ -165,6 +165,7 @@ describe('the setup', () => {
       slow.release()
       expect((await forged).status).toBe(401)
 
+      expect(setupOf(own).webhookId).toBe(registered.webhookId)
       expect(setupOf(own)).toEqual(registered)
       zendesk.agent(zendesk.createAgent({ name: 'Reg', email: 'reg@acme.test' }).id).reply(session.ticketId, { body: 'after register' })
       await zendesk.settled()
