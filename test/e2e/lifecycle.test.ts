@@ -141,6 +141,12 @@ describe('a closed ticket', () => {
     expect(zendesk.state.tickets.size).toBe(before)
     expect(plugin.ticketIdOf(session.conversationId)).toBe(session.ticketId)
 
+    const gone = await plugin.escalate()
+    agent().deleteTicket(gone.ticketId)
+    expect((await plugin.notice(gone, END_NOTICE)).status).toBe(200)
+    expect(await cloud.action('stopHitl', { conversationId: gone.conversationId })).toEqual({})
+    expect(zendesk.state.tickets.size).toBe(before)
+
     const other = await plugin.escalate()
     agent().setStatus(other.ticketId, 'closed')
     expect((await plugin.userSays(other, 'still there?')).status).toBe(200)
