@@ -119,8 +119,9 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
     {
-      // Delete Ticket: the ticket moves to "Deleted tickets", 204 without a body, and from then on every call
-      // naming it answers 404 RecordNotFound. No trigger runs: a deletion is not a ticket update.
+      // Delete Ticket soft-deletes (OpenAPI DeleteTicket; the soft-deleted ticket is then listed by
+      // ListDeletedTickets and restored or purged there): 204 without a body, and from then on the tickets
+      // endpoints answer 404 RecordNotFound for it. No trigger runs: a deletion is not a ticket update.
       method: 'DELETE',
       pattern: '/api/v2/tickets/:ticket_id',
       auth: 'api',
