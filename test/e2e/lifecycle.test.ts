@@ -1,7 +1,7 @@
 // How sessions end and begin again, through the built bundle: a stopped session is never revived, a deleted or
 // closed ticket never leaves the user or the plugin stuck, and the setup is never rolled back by a late write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
+import { startLoop, type Loop } from '../../emulators/plugin/index'
 import { commentEvent, setupOf, signedWebhook } from './webhooks'
 
 let loop: Loop
@@ -14,6 +14,13 @@ afterAll(async () => {
 
 const agent = () => loop.zendesk.agent(loop.zendesk.admin.id)
 const texts = (ticketId: number) => (loop.zendesk.state.comments.get(ticketId) ?? []).map((c) => c.body)
+type Session = { userId: string; conversationId: string; ticketId: number }
+/**
+ * The plugin's call for one user message, made directly: what it sends whatever it believes of the session (these
+ * tests are about what the integration does with it, also after the plugin would have stopped relaying).
+ */
+const relay = (s: Session, text: string) =>
+  loop.cloud.messageCreated({ conversationId: s.conversationId, userId: loop.cloud.botUserId, type: 'text', payload: { text, userId: s.userId } })
 /** The plugin's notice before every stop: bot-authored, no payload.userId. */
 const END_NOTICE = '( The user has ended the session. )'
 
@@ -55,14 +62,13 @@ describe('a session begins again as a new session', () => {
   })
 
   it('two escalations of the same linked user with the same last page of chat share no conversation and no ticket', async () => {
-    const { plugin } = loop
     const bob = await linkedUser('Twice Bob')
     const a = await bob.start()
     const b = await bob.start()
     expect(b.conversationId).not.toBe(a.conversationId)
     expect(b.ticketId).not.toBe(a.ticketId)
-    await plugin.userSays(a, 'about my order')
-    await plugin.userSays(b, 'about my invoice')
+    await relay(a, 'about my order')
+    await relay(b, 'about my invoice')
     expect(texts(a.ticketId)).toContain('about my order')
     expect(texts(a.ticketId)).not.toContain('about my invoice')
     expect(texts(b.ticketId)).toContain('about my invoice')
@@ -94,11 +100,11 @@ describe('a ticket deleted in Zendesk', () => {
     agent().deleteTicket(session.ticketId)
     const before = zendesk.state.tickets.size
 
-    const sent = await plugin.userSays(session, 'hello?')
+    const sent = await relay(session, 'hello?')
     expect(sent.status).toBe(400)
     expect(sent.json.message).toMatch(new RegExp(`^Zendesk ticket ${session.ticketId} was deleted in Zendesk`))
     expect(sent.json.message).not.toMatch(/subdomain/)
-    const again = await plugin.userSays(session, 'anyone?')
+    const again = await relay(session, 'anyone?')
     expect(again.json.message).toMatch(/was deleted in Zendesk/)
     expect(plugin.events(session, 'hitlStopped')).toHaveLength(1)
 
@@ -117,7 +123,7 @@ describe('a closed ticket', () => {
     agent().setStatus(session.ticketId, 'closed')
     const before = zendesk.state.tickets.size
     const words = ['one', 'two', 'three', 'four']
-    const answers = await Promise.all(words.map((w) => plugin.userSays(session, w)))
+    const answers = await Promise.all(words.map((w) => relay(session, w)))
     expect(answers.map((a) => a.status)).toEqual(words.map(() => 200))
 
     expect(zendesk.state.tickets.size).toBe(before + 1)
@@ -149,7 +155,7 @@ describe('a closed ticket', () => {
 
     const other = await plugin.escalate()
     agent().setStatus(other.ticketId, 'closed')
-    expect((await plugin.userSays(other, 'still there?')).status).toBe(200)
+    expect((await relay(other, 'still there?')).status).toBe(200)
     expect(texts(plugin.ticketIdOf(other.conversationId))).toContain('still there?')
   })
 })
