@@ -1,5 +1,6 @@
 import * as sdk from '@botpress/sdk'
 import hitl from './bp_modules/hitl'
+import { actions } from './src/definitions/actions'
 
 const { z } = sdk
 
@@ -103,6 +104,12 @@ const ticket = z.object({
     .optional()
     .title('Chatbot display name')
     .describe('Name under which the bot\'s messages appear in the ticket (default "Botpress")'),
+  chatbotPhotoUrl: z
+    .string()
+    .url()
+    .optional()
+    .title('Chatbot photo URL')
+    .describe('Public address of an image Zendesk shows as the photo of the bot\'s user in the ticket (default: none)'),
 })
 
 export default new sdk.IntegrationDefinition({
@@ -112,6 +119,8 @@ export default new sdk.IntegrationDefinition({
   description: 'Hand conversations to Zendesk Support agents and take them back when the ticket is solved.',
   icon: 'icon.svg',
   readme: 'hub.md',
+  attributes: { category: 'Customer Support' },
+  actions,
   configuration: {
     schema: defaultConfiguration,
     identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },
@@ -143,11 +152,14 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
-        secretCheckedAt: z
-          .number()
-          .optional()
-          .title('Secret checked at')
-          .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
+      }),
+    },
+    signingSecret: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook the secret was read for'),
+        secret: z.string().title('Signing secret').describe('The secret Zendesk had for that webhook when last re-read'),
+        checkedAt: z.number().title('Checked at').describe('When it was re-read after a signature mismatch (ms since epoch)'),
       }),
     },
     credentials: {
@@ -230,7 +242,7 @@ export default new sdk.IntegrationDefinition({
           ticketId: { title: 'Zendesk ticket ID', description: 'ID of the Zendesk ticket of this HITL session' },
           requestKey: {
             title: 'Start request key',
-            description: 'Identifies the startHitl request that created the conversation, so a retry finds it',
+            description: 'Identifies the startHitl request creating the conversation until it finishes, so a retry of an unfinished attempt finds it',
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
