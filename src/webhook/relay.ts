@@ -3,6 +3,7 @@
 // an earlier lost one missed. The `relay` state only spares work (comments already relayed, agents already
 // known); when two deliveries race it may be stale, which costs a few look-ups, never a duplicate.
 import * as sdk from '@botpress/sdk'
+import { cleanText } from '../mapping/hygiene'
 import { commentText } from '../mapping/text'
 import type { ZendeskApi } from '../zendesk/client'
 import type { ZendeskAttachment, ZendeskComment, ZendeskUser } from '../zendesk/schemas'
@@ -27,7 +28,7 @@ function relayable(comments: ZendeskComment[], users: Map<number, ZendeskUser>, 
 
 function messagesOf(comment: ZendeskComment): Outgoing[] {
   const out: Outgoing[] = []
-  const text = commentText(comment)
+  const text = cleanText(commentText(comment)).trim()
   if (text) out.push({ key: String(comment.id), type: 'text', payload: { text } })
   for (const a of comment.attachments ?? []) out.push(attachmentMessage(comment.id, a))
   return out

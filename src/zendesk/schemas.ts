@@ -10,6 +10,7 @@ export const zendeskUser = z.object({
   role: z.string().nullable().optional(),
   external_id: z.string().nullable().optional(),
   photo: z.object({ content_url: z.string().nullable().optional() }).passthrough().nullable().optional(),
+  notes: z.string().nullable().optional(),
 })
 export type ZendeskUser = z.infer<typeof zendeskUser>
 
@@ -67,3 +68,5 @@ export const tokenResponse = z.object({
   scope: z.string().optional(),
 })
 export type TokenResponse = z.infer<typeof tokenResponse>
+
+export const usersPage = z.object({ users: z.array(zendeskUser) })

@@ -1,0 +1,34 @@
+// The identity policy against Zendesk: look up, decide, write (or not), and check what Zendesk answered.
+import * as sdk from '@botpress/sdk'
+import type { ZendeskApi } from '../zendesk/client'
+import type { ZendeskUser } from '../zendesk/schemas'
+import { decideIdentity, type KnownUser, type Wanted } from './policy'
+
+// Spaces and quotes would let an "address" add terms to the search query.
+const SEARCHABLE_EMAIL = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/
+
+const known = (u: ZendeskUser): KnownUser => ({ ...u, hasPhoto: Boolean(u.photo) })
+
+/** The id of the Zendesk end user the Botpress user is linked to, created or updated as the policy says. */
+export async function linkZendeskUser(zendesk: ZendeskApi, wanted: Wanted, logger: sdk.IntegrationLogger): Promise<number> {
+  const email = wanted.email && SEARCHABLE_EMAIL.test(wanted.email) ? wanted.email : undefined
+  if (wanted.email && !email) {
+    logger.forBot().warn(`The email given for Botpress user ${wanted.externalId} is not an address Zendesk accepts; the user is created without one.`)
+  }
+  const [linked, owners] = await Promise.all([
+    zendesk.findUsers({ externalId: wanted.externalId }),
+    email ? zendesk.findUsers({ email }) : Promise.resolve([]),
+  ])
+  const decision = decideIdentity(
+    { ...wanted, email },
+    { linked: linked[0] && known(linked[0]), emailOwner: owners[0] && known(owners[0]) }
+  )
+  if (decision.kind === 'refuse') throw new sdk.RuntimeError(decision.message)
+  if (decision.warning) logger.forBot().warn(decision.warning)
+  if (decision.kind === 'keep') return decision.zendeskUserId
+  const user = await zendesk.createOrUpdateUser(decision.user)
+  if (user.role && user.role !== 'end-user') {
+    throw new sdk.RuntimeError(`Zendesk answered with ${user.role} ${user.id} for Botpress user ${wanted.externalId}: it is not linked.`)
+  }
+  return user.id
+}
