@@ -14,7 +14,8 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   // net.connect passes its normalised [options, callback]; socket.connect(port, host) and (options) also occur.
   const first = Array.isArray(args[0]) ? args[0][0] : args[0]
   const options = typeof first === 'object' && first !== null ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
-  if (options.path !== undefined) return original.apply(this, args)
+  // A unix socket or named pipe (http passes path: null for TCP).
+  if (typeof options.path === 'string') return original.apply(this, args)
   const refused = !isLoopback(options.host)
   if (logFile) appendFileSync(logFile, `${JSON.stringify({ host: options.host ?? 'localhost', port: Number(options.port), refused })}\n`)
   if (!refused) return original.apply(this, args)
