@@ -106,4 +106,4 @@ function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comme
 
 /** Zendesk tags are lowercase words; spaces would split one tag into several. */
 const zendeskTags = (tags: string[] = []) =>
-  tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)
+  tags.map((t) => cleanLine(t).toLowerCase().replace(/\s+/g, '_')).filter(Boolean)

@@ -4,8 +4,8 @@ import type { ZendeskApi } from '../zendesk/client'
 import type { ZendeskUser } from '../zendesk/schemas'
 import { decideIdentity, type KnownUser, type Wanted } from './policy'
 
-// Spaces and quotes would let an "address" add terms to the search query.
-const SEARCHABLE_EMAIL = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/
+// Spaces, quotes and wildcards would let an "address" add terms to the search query or match others.
+const SEARCHABLE_EMAIL = /^[^\s@"*:]+@[^\s@"*:]+\.[^\s@"*:]+$/
 
 const known = (u: ZendeskUser): KnownUser => ({ ...u, hasPhoto: Boolean(u.photo) })
 

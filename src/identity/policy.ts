@@ -65,7 +65,9 @@ export function decideIdentity(wanted: Wanted, found: Found): Decision {
     warning =
       `The email given for Botpress user ${wanted.externalId} belongs to ${whose}: the user gets a Zendesk end user without it, and agents see it in the user's notes, marked unverified.` +
       (isStaff(emailOwner) ? '' : ' Turn on "Link users to existing Zendesk end users by email" if your bot verifies emails.')
-    user.notes = unverifiedNote(email)
+    // Appended, so that what agents wrote in the notes stays.
+    const note = unverifiedNote(email)
+    if (!linked?.notes?.includes(note)) user.notes = linked?.notes ? `${linked.notes}\n${note}` : note
   } else if (email !== undefined) {
     user.email = email
     if (wanted.linkExistingEndUsers) user.verified = true
@@ -82,6 +84,6 @@ function unchanged(linked: KnownUser, user: UserWrite): boolean {
     linked.name === user.name &&
     user.remote_photo_url === undefined &&
     (user.email === undefined || linked.email?.toLowerCase() === user.email) &&
-    (user.notes === undefined || linked.notes === user.notes)
+    user.notes === undefined
   )
 }

@@ -121,6 +121,12 @@ describe('the identity policy', () => {
     }
   })
 
+  it('keeps what agents wrote in the user\'s notes, and adds the address once', () => {
+    const noted = { ...ours, notes: 'VIP, call back' }
+    expect(decideIdentity(wanted(), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'write', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
+    expect(decideIdentity(wanted(), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
+  })
+
   it('refuses to link a Botpress user an agent carries as external ID, rather than change the agent', () => {
     expect(decideIdentity(wanted(), { linked: { ...agent, external_id: 'user_1' } })).toMatchObject({ kind: 'refuse', message: expect.stringContaining('never linked') })
   })
