@@ -15,14 +15,10 @@ export async function linkZendeskUser(zendesk: ZendeskApi, wanted: Wanted, logge
   if (wanted.email && !email) {
     logger.forBot().warn(`The email given for Botpress user ${wanted.externalId} is not an address Zendesk accepts; the user is created without one.`)
   }
-  const [linked, owners] = await Promise.all([
-    zendesk.findUsers({ externalId: wanted.externalId }),
-    email ? zendesk.findUsers({ email }) : Promise.resolve([]),
-  ])
-  const decision = decideIdentity(
-    { ...wanted, email },
-    { linked: linked[0] && known(linked[0]), emailOwner: owners[0] && known(owners[0]) }
-  )
+  // One after the other: a returning user already holds the address, and the second look-up is not needed.
+  const [linked] = await zendesk.findUsers({ externalId: wanted.externalId })
+  const [owner] = email && linked?.email?.toLowerCase() !== email ? await zendesk.findUsers({ email }) : linked ? [linked] : []
+  const decision = decideIdentity({ ...wanted, email }, { linked: linked && known(linked), emailOwner: owner && known(owner) })
   if (decision.kind === 'refuse') throw new sdk.RuntimeError(decision.message)
   if (decision.warning) logger.forBot().warn(decision.warning)
   if (decision.kind === 'keep') return decision.zendeskUserId
