@@ -5,6 +5,9 @@
 // - another end user's address links to that end user only when the bot builder said the bot verifies emails, and
 //   only if no other Botpress user is linked to it already (another bot on the same account);
 // - otherwise the user gets their own end user without the address, which agents see in its notes, unverified.
+// The notes, not the ticket's first comment: notes are read by agents only, while the first comment is public
+// (authored by the requester, mailed to whoever follows the ticket) and would tell the chat user whose address
+// it was; and the notes stay with the user across all their tickets.
 
 export type ZendeskRole = 'end-user' | 'agent' | 'admin' | (string & {})
 export type KnownUser = { id: number; role?: ZendeskRole | null; email?: string | null; external_id?: string | null; name?: string | null; notes?: string | null; hasPhoto?: boolean }
