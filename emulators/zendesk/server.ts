@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
 import { recordSecrets } from '../secret-scan'
 import { authenticate, authorize } from './auth.js'
+import { automaticComment, runTriggers, type AutomaticComment } from './business-rules.js'
 import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } from './console.js'
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
 import { WebhookDispatcher } from './delivery.js'
@@ -15,7 +16,7 @@ import { normalizePath, Router } from './router.js'
 import { EmulatorState, randomToken } from './state.js'
 import { TicketEngine } from './ticket-engine.js'
 import { ticketRoutes } from './tickets.js'
-import { evaluateTriggers, triggerRoutes } from './triggers.js'
+import { triggerRoutes } from './triggers.js'
 import type {
   Attachment,
   Comment,
@@ -66,6 +67,8 @@ export interface ZendeskEmulator {
   advanceClock(seconds: number): void
   agent(agentUserId: number): AgentConsole
   endUser(userId: number): EndUserMailbox
+  /** A comment written by an automation, by Zendesk itself or on the sample ticket (business-rules.ts). */
+  automaticComment(ticketId: number, p: AutomaticComment): Comment
   state: {
     users: Map<number, User>
     tickets: Map<number, Ticket>
@@ -186,8 +189,8 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     retryBackoffMs: opts.webhookRetryBackoffMs ?? 10,
     timeoutMs: opts.webhookTimeoutMs ?? 12_000,
   })
-  engine.onUpdate((update) => dispatcher.dispatch(evaluateTriggers(state, update)))
   const admin = createUser(state, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
+  engine.onUpdate(runTriggers(state, engine, dispatcher, admin))
   const lifetimes = {
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 30 * 24 * 60 * 60,
@@ -379,6 +382,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     advanceClock: (seconds) => state.advanceClock(seconds),
     agent: (agentUserId) => agentConsole(state, engine, agentUserId),
     endUser: (userId) => endUserMailbox(state, engine, userId),
+    automaticComment: (ticketId, p) => automaticComment(state, engine, ticketId, p, admin),
     state: {
       users: state.users,
       tickets: state.tickets,
