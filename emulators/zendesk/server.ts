@@ -8,7 +8,7 @@ import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } 
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
 import { WebhookDispatcher } from './delivery.js'
 import { ApiError, badRequest, invalidEndpoint } from './errors.js'
-import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse } from './faults.js'
+import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse, type Hold } from './faults.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
 import { loadOpenApiSpec, type OpenApiSpec } from './openapi.js'
@@ -86,6 +86,8 @@ export interface ZendeskEmulator {
     rateLimit(p: { count: number; retryAfterSeconds?: number; path?: RegExp; method?: string }): void
     serverError(p: { count: number; status?: 500 | 502 | 503 | 504; path?: RegExp; method?: string; afterWrite?: boolean }): void
     delay(p: { ms: number; count?: number; path?: RegExp; method?: string }): void
+    /** Holds the answer of the next `count` (1) matching API requests, done already, until `release()`. */
+    hold(p: { count?: number; path?: RegExp; method?: string }): Hold
     duplicateDeliveries(times: number): void
     reorderDeliveries(on: boolean): void
     holdDeliveries(): void
@@ -299,6 +301,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     }
     if (writeFault !== undefined) response = serverErrorResponse(writeFault)
     checkResponse(route, req, response)
+    await faults.takeHold(method, path)
 
     const responseHeaders: Record<string, string> = { ...rates.headers(path, method), ...response.headers }
     let payload: Buffer | string = ''
@@ -400,6 +403,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       rateLimit: (p) => faults.rateLimit(p),
       serverError: (p) => faults.serverError(p),
       delay: (p) => faults.delay(p),
+      hold: (p) => faults.hold(p),
       duplicateDeliveries: (times) => void (dispatcher.duplicates = Math.max(1, times)),
       reorderDeliveries: (on) => void (dispatcher.reorder = on),
       holdDeliveries: () => dispatcher.hold(),
