@@ -188,7 +188,7 @@ describe('the manual configuration', () => {
       () => ({ subdomain: zd.url, accessToken: zd.issueAccessToken({ userId: zd.createAgent({ name: 'Ag', email: `ag${Math.random()}@acme.test` }).id }) }),
       /is not an admin, so webhooks and triggers cannot be created: connect a Zendesk admin/,
     ],
-    ['a client secret Zendesk refuses', () => ({ subdomain: zd.url, clientId: CLIENT.identifier, clientSecret: 'wrong' }), /did not accept the credentials.*OAuth client_credentials grant failed: 401 invalid_client/],
+    ['a client secret Zendesk refuses', () => ({ subdomain: zd.url, clientId: CLIENT.identifier, clientSecret: 'wrong' }), /did not accept the credentials \(OAuth client_credentials grant: Zendesk answered 401 invalid_client/],
   ])('refuses at register %s, with a message a bot builder can act on', async (_, configuration, message) => {
     const config = configuration()
     if ('accessToken' in config) secrets.add(config.accessToken as string)

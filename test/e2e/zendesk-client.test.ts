@@ -73,7 +73,7 @@ describe('src/zendesk', () => {
 
   it('gives up on a 429 asking to wait longer than the caller can, with a message saying so', async () => {
     zd.faults.rateLimit({ count: 1, retryAfterSeconds: 60 })
-    await expect(ours().me()).rejects.toThrow(/Zendesk who-am-I \(users\/me\) failed: 429.*rate limit/)
+    await expect(ours().me()).rejects.toThrow(/Zendesk read the connected user failed: 429.*rate limit/)
   })
 
   it.each([500, 502, 503, 504] as const)('retries a read after a %s', async (status) => {
