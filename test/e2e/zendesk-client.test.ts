@@ -85,7 +85,7 @@ describe('src/zendesk', () => {
     const api = ours()
     const { ticket } = await newTicket(api)
     const reads: [string, () => Promise<unknown>][] = [
-      ['who-am-I \\(users\\/me\\)', () => api.me()],
+      ['read the connected user', () => api.me()],
       [`show ticket ${ticket.id}`, () => api.showTicket(ticket.id)],
       [`list comments of ticket ${ticket.id}`, () => api.listComments(ticket.id)],
       ['list webhooks', () => api.listWebhooks('anything')],
