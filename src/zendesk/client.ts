@@ -103,7 +103,7 @@ export class ZendeskApi {
   }
 
   public async me(): Promise<ZendeskUser> {
-    const operation = 'who-am-I (users/me)'
+    const operation = 'read the connected user'
     const body = await this.call<{ user?: { id?: unknown } }>({ operation }, () => this.zd.users.me())
     // Zendesk answers unrecognised credentials with the anonymous user (id null), not a 401.
     if (body?.user?.id === null) throw new ZendeskError({ operation, status: 401, error: "Couldn't authenticate you" })
