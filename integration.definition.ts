@@ -21,7 +21,17 @@ const ticketOptions = {
     ),
 }
 
-const defaultConfiguration = z.object({ subdomain, ...ticketOptions })
+const identityOptions = {
+  linkExistingEndUsers: z
+    .boolean()
+    .default(false)
+    .title('Link users to existing Zendesk end users by email')
+    .describe(
+      'Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user\'s, so the user gets their own Zendesk end user, and agents see the address in the user\'s notes, marked unverified. Agents and admins are never linked nor changed, whatever this says.'
+    ),
+}
+
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...identityOptions })
 
 const manualConfiguration = z.object({
   subdomain: subdomain.describe(
@@ -51,6 +61,7 @@ const manualConfiguration = z.object({
     .title('API token (legacy)')
     .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
   ...ticketOptions,
+  ...identityOptions,
 })
 
 const ticket = z.object({

@@ -21,7 +21,7 @@ export interface AgentConsole {
       inlineImages?: { fileName: string; contentType: string; data: Buffer }[]
     },
   ): Comment
-  note(ticketId: number, p: { body: string }): Comment
+  note(ticketId: number, p: { body: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] }): Comment
   /** Merges the source tickets into the target, as the agent workspace's "Merge into another ticket" does. */
   merge(targetId: number, input: MergeInput): void
   assignToMe(ticketId: number): void
@@ -61,7 +61,10 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
       const body = html !== undefined || images ? { html_body: `${html ?? ''}${images}` } : { body: p.body ?? '' }
       return added(update(ticketId, { comment: { ...body, public: true, attachments } }).comment)
     },
-    note: (ticketId, p) => added(update(ticketId, { comment: { body: p.body, public: false } }).comment),
+    note: (ticketId, p) => {
+      const attachments = (p.attachments ?? []).map((a) => storeAttachment(state, a.fileName, a.contentType, a.data))
+      return added(update(ticketId, { comment: { body: p.body, public: false, attachments } }).comment)
+    },
     merge: (targetId, input) => void mergeTickets(state, engine, agent, targetId, input),
     assignToMe: (ticketId) => void update(ticketId, { assignee_id: agent.id }),
     assign: (ticketId, assigneeId) => void update(ticketId, { assignee_id: assigneeId }),
