@@ -23,10 +23,10 @@ describe('escalating to a Zendesk agent', () => {
       name: 'Ann Lee',
       title: 'Refund for order 1234',
       description: 'The user wants a refund',
-      history: (userId) => [
-        { source: { type: 'user', userId }, type: 'text', payload: { text: 'I want my money back' } },
-        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
-        { source: { type: 'user', userId }, type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
+      before: [
+        { from: 'user', type: 'text', payload: { text: 'I want my money back' } },
+        { from: 'bot', type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
+        { from: 'user', type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
       ],
       hitlSession: { priority: 'high', tags: ['VIP customer'], chatbotName: 'Acme Bot' },
     })
