@@ -74,6 +74,7 @@ export class Plugin {
   private readonly runs = new Set<Promise<void>>()
   private readonly timeouts = new Map<string, { due: number; timer: NodeJS.Timeout; fire(now: number): Promise<void> }>()
   private readonly unsubscribe: (() => void)[]
+  private beforeActivation: ((downstreamConversationId: string) => Promise<void>) | undefined
 
   public constructor(
     private readonly cloud: Cloud,
@@ -144,6 +145,9 @@ export class Plugin {
       messageHistory,
     })
     const downstream = this.conversation(conversationId)
+    const pause = this.beforeActivation
+    this.beforeActivation = undefined
+    await pause?.(downstream.id)
     this.initiatingUser.set(upstream.id, chat.userId)
     this.botpress.tagAsBot('conversation', upstream.id, { [`${HITL}downstream`]: downstream.id })
     this.botpress.tagAsBot('conversation', downstream.id, { [`${HITL}upstream`]: upstream.id })
@@ -245,6 +249,14 @@ export class Plugin {
 
   public tagsOf(entity: { tags: Record<string, string> }): Record<string, string> {
     return (this.botpress.asSeenByIntegration(entity as never, this.cloud.integrationAlias) as { tags: Record<string, string> }).tags
+  }
+
+  /**
+   * Runs `fn` once, in the next startHitl, after the integration's answer and before the plugin marks the session
+   * active: the window in which the plugin drops every message and event the integration sends.
+   */
+  public onceBeforeActivation(fn: (downstreamConversationId: string) => Promise<void>): void {
+    this.beforeActivation = fn
   }
 
   /** Runs the scheduled assignment timeouts now, as if their delay had passed. */

@@ -393,6 +393,10 @@ export type TIntegration = {
                     requesterUserId: string;
                     /** Requester Zendesk ID */
                     requesterZendeskId: string;
+                    /** Held assignee */
+                    heldAssigneeId: string;
+                    /** Held agent user */
+                    heldAgentUserId: string;
                 };
             };
         };

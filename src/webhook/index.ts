@@ -6,6 +6,7 @@ import { connect, readSetup, writeSetup, type Setup } from '../connection'
 import type { WebhookProps } from '../types'
 import { announceAssignment, announceStop, knownAgentUser } from './agents'
 import { parseEvent, type WebhookEvent } from './events'
+import { holdAssignment, sessionStarted } from './held-assignment'
 import { relayComments } from './relay'
 import { verify, type Verdict } from './verify'
 
@@ -67,7 +68,9 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Pr
       const assigneeId = event.ticket.assignee_id
       if (!assigneeId) return
       const userId = await knownAgentUser(client, assigneeId, () => zendesk.showUser(assigneeId))
-      await announceAssignment(client, target.conversationId, { zendeskId: assigneeId, userId }, { reassign: true })
+      const agent = { zendeskId: assigneeId, userId }
+      if (!(await sessionStarted(client, target.conversationId))) return holdAssignment(client, target.conversationId, agent)
+      await announceAssignment(client, target.conversationId, agent, { reassign: true })
       return
     }
     case 'stopped':

@@ -129,12 +129,13 @@ describe('the user\'s messages', () => {
     expect(plugin.tagsOf(message).zendeskCommentId).toBe(String(comment.id))
   })
 
-  it('a plugin notice is authored by the bot\'s Zendesk user, not the user', async () => {
+  it('a plugin notice is an internal note of the connected account, never a comment of the user', async () => {
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
     await plugin.notice(session, 'The user ended the session')
     const comment = plugin.comments(session).at(-1)!
-    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ name: 'Botpress', role: 'end-user' })
+    expect(comment).toMatchObject({ body: 'The user ended the session', public: false })
+    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ role: 'admin' })
   })
 
   it('an image is attached to the ticket, not linked', async () => {
