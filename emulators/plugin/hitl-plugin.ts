@@ -66,6 +66,8 @@ export class Plugin {
   public readonly errors: unknown[] = []
   /** `continueWorkflow` events the plugin emitted (upstream conversation ids): the bot's flow resumes. */
   public readonly continued: string[] = []
+  /** Every action the plugin called on the integration, in order, with its input. */
+  public readonly calls: { action: string; input: Record<string, unknown> }[] = []
   private readonly active = new Map<string, boolean>()
   private readonly sessionConfig = new Map<string, PluginConfiguration>()
   private readonly initiatingUser = new Map<string, string>()
@@ -137,7 +139,7 @@ export class Plugin {
     const downstreamUserId = await this.downstreamUserOf(chat.userId, { email: input.userEmail }, linked)
     const messageHistory = await this.history(upstream.id, linked)
 
-    const { conversationId } = await this.cloud.action<{ conversationId: string }>('startHitl', {
+    const { conversationId } = await this.act<{ conversationId: string }>('startHitl', {
       title: input.title,
       description: input.description,
       hitlSession: input.hitlSession,
@@ -171,13 +173,19 @@ export class Plugin {
     await this.sayDownstreamOrThrow(downstreamId, config.onUserHitlCancelledMessage, DEFAULT_TEXTS.onUserHitlCancelledMessage)
     this.setInactive(upstream.id, 'close-action-called')
     this.setInactive(downstreamId, 'close-action-called')
-    await this.cloud.action('stopHitl', { conversationId: downstreamId })
+    await this.act('stopHitl', { conversationId: downstreamId })
   }
 
   // ── Shortcuts for scenarios ────────────────────────────────────────────────────────────────────────────────
 
   public createUser(p: { name: string; email?: string; pictureUrl?: string }): Promise<{ userId: string }> {
-    return this.cloud.action('createUser', p)
+    return this.act('createUser', p)
+  }
+
+  /** A second webchat conversation of the same user (another tab, another day). */
+  public openChatOf(userId: string): Chat {
+    const conversation = this.botpress.createConversationAsBot({ channel: 'channel', integration: WEBCHAT })
+    return { userId, conversationId: conversation.id }
   }
 
   /**
@@ -320,7 +328,7 @@ export class Plugin {
       if (delivery && !ok(delivery)) return { handledBy: 'plugin', delivery }
       this.setInactive(upstream.id, 'patient-used-termination-command')
       this.setInactive(downstreamId, 'patient-used-termination-command')
-      await this.cloud.action('stopHitl', { conversationId: downstreamId })
+      await this.act('stopHitl', { conversationId: downstreamId })
       await this.sayUpstream(upstream.id, config.onUserHitlCloseMessage, DEFAULT_TEXTS.onUserHitlCloseMessage)
       this.continueWorkflow(upstream.id, config)
       return { handledBy: 'plugin', ...(delivery && { delivery }) }
@@ -393,7 +401,7 @@ export class Plugin {
     await this.sayDownstreamOrThrow(downstreamId, config.onUserHitlCancelledMessage, DEFAULT_TEXTS.onUserHitlCancelledMessage)
     this.setInactive(upstreamId, 'agent-assignment-timeout')
     this.setInactive(downstreamId, 'agent-assignment-timeout')
-    await this.cloud.action('stopHitl', { conversationId: downstreamId })
+    await this.act('stopHitl', { conversationId: downstreamId })
     await this.sayUpstream(upstreamId, config.onAgentAssignedTimeoutMessage, DEFAULT_TEXTS.onAgentAssignedTimeoutMessage)
     this.continueWorkflow(upstreamId, config)
   }
@@ -531,6 +539,11 @@ export class Plugin {
     const conversation = this.botpress.state.conversations.get(conversationId)
     if (!conversation) throw new Error(`no conversation ${conversationId}`)
     return Number(this.tagsOf(conversation).ticketId) || 0
+  }
+
+  private act<T>(action: string, input: Record<string, unknown>): Promise<T> {
+    this.calls.push({ action, input: structuredClone(input) })
+    return this.cloud.action<T>(action, input)
   }
 
   /** A separate run of the bot, as Botpress starts one per message and per event. */
