@@ -31,7 +31,7 @@ it('costs the same calls in every session once the agent is known', () => {
 
 it('reads an agent from Zendesk only the first time it is assigned', () => {
   // Zendesk: the agent's name and avatar. Botpress: the look-up that found no user, then its creation.
-  expect(counts.get('assignment')?.[0]).toEqual({ zendesk: 1, botpress: 5, webhooks: 1 })
+  expect(counts.get('assignment')?.[0]).toEqual({ zendesk: 1, botpress: 6, webhooks: 1 })
 })
 
 it('costs the calls it is known to cost, operation by operation', () => {
@@ -44,8 +44,9 @@ it('costs the calls it is known to cost, operation by operation', () => {
     // Botpress: the ack that tags the message with its comment id.
     text: { zendesk: 1, botpress: 1, webhooks: 0 },
     image: { zendesk: 2, botpress: 1, webhooks: 0 },
-    // Botpress: setup state, the agent's user (found by its Zendesk id), announcement claim, hitlAssigned.
-    assignment: { zendesk: 0, botpress: 4, webhooks: 1 },
+    // Botpress: setup state, the agent's user (found by its Zendesk id), the conversation (has startHitl finished,
+    // or is the assignment held until the plugin's session is active?), announcement claim, hitlAssigned.
+    assignment: { zendesk: 0, botpress: 5, webhooks: 1 },
     // Botpress: setup state, relay state, agent user, announcement claim, the message, relay state.
     agentComment: { zendesk: 1, botpress: 6, webhooks: 1 },
     // Botpress: setup state, relay state, stop claim, hitlStopped.

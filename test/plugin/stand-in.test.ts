@@ -1,5 +1,5 @@
-// The hitl plugin stand-in (emulators/plugin/hitl-plugin.ts) against /work/shared/HITL-PLUGIN.md, one test per
-// statement of what plugin 1.4.2 does, so that the player of the plugin's part cannot drift from the real one.
+// The hitl plugin stand-in (emulators/plugin/hitl-plugin.ts) against what botpress/botpress `plugins/hitl` 1.4.2
+// does, one test per statement, so that the player of the plugin's part cannot drift from the real one.
 // Through the built bundle and the emulators, as every scenario that uses it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_TEXTS, startLoop, type Chat, type Loop, type Session } from '../../emulators/plugin/index'
