@@ -70,7 +70,6 @@ export class Plugin {
   public readonly calls: { action: string; input: Record<string, unknown> }[] = []
   private readonly active = new Map<string, boolean>()
   private readonly sessionConfig = new Map<string, PluginConfiguration>()
-  private readonly initiatingUser = new Map<string, string>()
   private readonly sessions = new Map<string, Session>()
   private readonly handled = new Set<string>()
   private readonly runs = new Set<Promise<void>>()
@@ -150,7 +149,6 @@ export class Plugin {
     const pause = this.beforeActivation
     this.beforeActivation = undefined
     await pause?.(downstream.id)
-    this.initiatingUser.set(upstream.id, chat.userId)
     this.botpress.tagAsBot('conversation', upstream.id, { [`${HITL}downstream`]: downstream.id })
     this.botpress.tagAsBot('conversation', downstream.id, { [`${HITL}upstream`]: upstream.id })
     if (lastUserMessage) this.botpress.tagAsBot('conversation', upstream.id, { [`${HITL}startMessageId`]: lastUserMessage })
