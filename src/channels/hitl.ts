@@ -25,8 +25,6 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
   }
 
   const author = await authorOf(props)
-  // The plugin relays a user's words only while its session is active: the moment to announce a held agent.
-  if (!author.notice) await announceHeldAssignment(props.client, conversation)
   const parts = outboundParts(type, payload as never)
   const lines = [...parts.lines]
   const uploads: string[] = []
@@ -54,6 +52,13 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     commentId = await followUp(props, zendesk, closed, comment)
   }
   await ack({ tags: { zendeskCommentId: String(commentId) } })
+  // The plugin relays a user's words only while its session is active: the moment to announce a held agent. The
+  // user's words are on the ticket already; a failure here leaves the agent held for the next message.
+  if (!author.notice) {
+    await announceHeldAssignment(props.client, conversation).catch((thrown: unknown) => {
+      logger.forBot().warn(`The agent assigned before the session started is not announced yet: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+    })
+  }
 }
 
 type Author = { notice: false; id: number } | { notice: true }
