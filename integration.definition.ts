@@ -143,11 +143,14 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
-        secretCheckedAt: z
-          .number()
-          .optional()
-          .title('Secret checked at')
-          .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
+      }),
+    },
+    signingSecret: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook the secret was read for'),
+        secret: z.string().title('Signing secret').describe('The secret Zendesk had for that webhook when last re-read'),
+        checkedAt: z.number().title('Checked at').describe('When it was re-read after a signature mismatch (ms since epoch)'),
       }),
     },
     credentials: {
@@ -211,7 +214,7 @@ export default new sdk.IntegrationDefinition({
           ticketId: { title: 'Zendesk ticket ID', description: 'ID of the Zendesk ticket of this HITL session' },
           requestKey: {
             title: 'Start request key',
-            description: 'Identifies the startHitl request that created the conversation, so a retry finds it',
+            description: 'Identifies the startHitl request creating the conversation until it finishes, so a retry of an unfinished attempt finds it',
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
