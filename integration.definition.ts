@@ -1,5 +1,6 @@
 import * as sdk from '@botpress/sdk'
 import hitl from './bp_modules/hitl'
+import { actions } from './src/definitions/actions'
 
 const { z } = sdk
 
@@ -103,6 +104,12 @@ const ticket = z.object({
     .optional()
     .title('Chatbot display name')
     .describe('Name under which the bot\'s messages appear in the ticket (default "Botpress")'),
+  chatbotPhotoUrl: z
+    .string()
+    .url()
+    .optional()
+    .title('Chatbot photo URL')
+    .describe('Public address of an image Zendesk shows as the photo of the bot\'s user in the ticket (default: none)'),
 })
 
 export default new sdk.IntegrationDefinition({
@@ -112,6 +119,8 @@ export default new sdk.IntegrationDefinition({
   description: 'Hand conversations to Zendesk Support agents and take them back when the ticket is solved.',
   icon: 'icon.svg',
   readme: 'hub.md',
+  attributes: { category: 'Customer Support' },
+  actions,
   configuration: {
     schema: defaultConfiguration,
     identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import * as sdk from '@botpress/sdk'
 import { connect, instanceTag } from '../connection'
 import { renderTranscript } from '../mapping/transcript'
+import { showChatbotPhoto } from './chatbot-photo'
 import type { NewTicket } from '../zendesk/client'
 import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
 
@@ -62,6 +63,7 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
     id: conversation.id,
     tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId, requestKey: '' },
   })
+  if (session.chatbotPhotoUrl) await showChatbotPhoto(props, zendesk, session.chatbotPhotoUrl)
   return { conversationId: conversation.id }
 }
 
@@ -93,5 +95,5 @@ function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comme
 }
 
 /** Zendesk tags are lowercase words; spaces would split one tag into several. */
-const zendeskTags = (tags: string[] = []) =>
+export const zendeskTags = (tags: string[] = []) =>
   tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)
