@@ -467,7 +467,7 @@ export class Plugin {
     const out = []
     for (const m of page) {
       const source = m.direction === 'outgoing' ? { type: 'bot' as const } : { type: 'user' as const, userId: await this.downstreamUserOf(m.userId, {}, linked) }
-      out.push({ source, type: m.type, payload: m.payload })
+      out.push({ source, type: m.type, payload: storedPayload(m.payload) })
     }
     return out
   }
@@ -561,6 +561,17 @@ export class Plugin {
     void done.then(() => this.runs.delete(done))
     return p
   }
+}
+
+/**
+ * A message's payload as Botpress keeps it for the channel's message type. The plugin posts `{type, ...payload}`
+ * (and, on webchat, the agent's `userId`); the published hitl interface refuses those keys in a history item, and
+ * the plugin's own handoff message is in every history, so Botpress must keep only the type's fields. An
+ * assumption read from the plugin working in production, not from Botpress's documentation.
+ */
+function storedPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  const { type: _type, userId: _userId, ...fields } = payload
+  return fields
 }
 
 const isSupported = (type: string) => (SUPPORTED_MESSAGE_TYPES as readonly string[]).includes(type)

@@ -70,7 +70,7 @@ describe('starting a session', () => {
     expect(messageHistory).toHaveLength(20)
     expect(messageHistory[0]).toEqual({ source: { type: 'user', userId: session.userId }, type: 'text', payload: { text: 'line 6' } })
     expect(messageHistory.at(-2)).toMatchObject({ source: { type: 'bot' }, type: 'carousel' })
-    expect(messageHistory.at(-1)).toEqual({ source: { type: 'bot' }, type: 'text', payload: { type: 'text', text: DEFAULT_TEXTS.onHitlHandoffMessage } })
+    expect(messageHistory.at(-1)).toEqual({ source: { type: 'bot' }, type: 'text', payload: { text: DEFAULT_TEXTS.onHitlHandoffMessage } })
     for (const item of messageHistory) expect(Object.keys(item).sort()).toEqual(['payload', 'source', 'type'])
   })
 
