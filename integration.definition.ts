@@ -257,6 +257,10 @@ export default new sdk.IntegrationDefinition({
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
+          heldAssigneeId: {
+            title: 'Held assignee',
+            description: 'Zendesk ID of an agent assigned before the session started, announced once the session is active',
+          },
         },
       },
       message: {

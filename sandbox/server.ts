@@ -230,7 +230,7 @@ async function startParts(opts: SandboxOptions, url: string, changed: () => void
     const registered = opts.zendesk ? await cloud.invoke('register', { webhookUrl: `${opts.zendesk.publicUrl}/webhook/${cloud.webhookId}` }) : await cloud.register()
     if (registered.status !== 200) throw new Error(`The integration's register failed (${registered.status}): ${registered.json?.message ?? registered.body}`)
     const traced = log.traced(cloud)
-    const chat = new CustomerChat({ plugin: new Plugin(traced, botpress, zendesk), cloud: traced, botpress, onChange: changed })
+    const chat = new CustomerChat({ plugin: new Plugin(traced, botpress, zendesk), botpress, onChange: changed })
     return { botpress, cloud, log, chat, ...(zendesk && agent && { zendesk, desk: new Desk(zendesk, agent, log) }) }
   } catch (thrown) {
     for (const part of started.reverse()) await part.close()

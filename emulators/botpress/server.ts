@@ -318,6 +318,26 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
       return structuredClone(store.createMessage({ ...p, tags: tagsIn(asBot, p.tags), direction: 'outgoing' }))
     },
 
+    createIncomingMessage: (p) => {
+      if (!store.state.conversations.has(p.conversationId)) throw new Error(`No conversation ${p.conversationId} in the emulator`)
+      if (!store.state.users.has(p.userId)) throw new Error(`No user ${p.userId} in the emulator`)
+      return structuredClone(store.createMessage({ ...p, tags: tagsIn(asBot, p.tags), direction: 'incoming' }))
+    },
+
+    tagAsBot(kind, id, tags) {
+      const found = (kind === 'user' ? store.state.users : kind === 'conversation' ? store.state.conversations : store.state.messages).get(id)
+      if (!found) throw new Error(`No ${kind} ${id} in the emulator`)
+      if (kind === 'user') store.updateUser(found as User, { tags })
+      else if (kind === 'conversation') store.updateConversation(found as Conversation, { tags })
+      else store.updateMessage(found as Message, { tags })
+    },
+
+    firstMessagePage: (conversationId) =>
+      store
+        .newestFirst([...store.state.messages.values()].filter((m) => m.conversationId === conversationId))
+        .slice(0, pageSize)
+        .map((m) => structuredClone(m)),
+
     asSeenByIntegration<T extends User | Conversation | Message | Event>(entity: T, integrationAlias: string): T {
       const caller: Caller = { botId, integrationId: integrationAlias, alias: integrationAlias }
       if ('direction' in entity) return viewMessage(caller, entity) as T

@@ -669,6 +669,8 @@ export type TIntegration = {
                     requesterUserId: string;
                     /** Requester Zendesk ID */
                     requesterZendeskId: string;
+                    /** Held assignee */
+                    heldAssigneeId: string;
                 };
             };
         };

@@ -10,6 +10,7 @@ import { bindingOf, type Bound } from './binding'
 import { parseEvent, type WebhookEvent } from './events'
 import { failureAnswer } from './failures'
 import { followMerge, mergeTargetOf } from './merge'
+import { holdIfStarting } from './held-assignment'
 import { relayComments } from './relay'
 
 /** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
@@ -47,6 +48,9 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   try {
     const bound = await bindingOf(props.client, event.ticket.id, event.ticket.external_id)
     if (!bound) {
+      if (event.event === 'assigned' && (await holdIfStarting(props.client, event.ticket.external_id, event.ticket.assignee_id))) {
+        return reply(200, 'held: the session is still starting')
+      }
       logger.forBot().warn(`Ignored a "${event.event}" webhook of ticket ${event.ticket.id}: its external_id names no conversation bound to it.`)
       return reply(200, 'ignored: the ticket is not bound to that conversation')
     }

@@ -23,10 +23,10 @@ describe('escalating to a Zendesk agent', () => {
       name: 'Ann Lee',
       title: 'Refund for order 1234',
       description: 'The user wants a refund',
-      history: (userId) => [
-        { source: { type: 'user', userId }, type: 'text', payload: { text: 'I want my money back' } },
-        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
-        { source: { type: 'user', userId }, type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
+      before: [
+        { from: 'user', type: 'text', payload: { text: 'I want my money back' } },
+        { from: 'bot', type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
+        { from: 'user', type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
       ],
       hitlSession: { priority: 'high', tags: ['VIP customer'], chatbotName: 'Acme Bot' },
     })
@@ -133,12 +133,13 @@ describe('the user\'s messages', () => {
     expect(plugin.tagsOf(message).zendeskCommentId).toBe(String(comment.id))
   })
 
-  it('a plugin notice is authored by the bot\'s Zendesk user, not the user', async () => {
+  it('a plugin notice is an internal note of the connected account, never a comment of the user', async () => {
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
     await plugin.notice(session, 'The user ended the session')
     const comment = plugin.comments(session).at(-1)!
-    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ name: 'Botpress', role: 'end-user' })
+    expect(comment).toMatchObject({ body: 'The user ended the session', public: false })
+    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ role: 'admin' })
   })
 
   it('an image is attached to the ticket, not linked', async () => {
