@@ -215,12 +215,11 @@ describe('callApi', () => {
 })
 
 describe('the ticket entity (Start HITL card)', () => {
-  it('chatbotPhotoUrl becomes the photo of the Zendesk user who authors the bot\'s comments', async () => {
-    const session = await loop.plugin.escalate({ name: 'Photo Fan', hitlSession: { chatbotPhotoUrl: 'https://cdn.acme.test/bot.png' } })
-    await loop.plugin.notice(session, 'An agent will be with you shortly')
-    const notice = loop.plugin.comments(session).at(-1)!
-    expect(notice.body).toBe('An agent will be with you shortly')
-    expect(loop.zendesk.state.users.get(notice.author_id)!.photo?.content_url).toBe('https://cdn.acme.test/bot.png')
+  it('chatbotPhotoUrl becomes the photo of the "Botpress" Zendesk user that stands for the bot', async () => {
+    await loop.plugin.escalate({ name: 'Photo Fan', hitlSession: { chatbotPhotoUrl: 'https://cdn.acme.test/bot.png' } })
+    // The plugin's notices are internal notes of the connected account now; the bot's own end user keeps the photo.
+    const bot = [...loop.zendesk.state.users.values()].find((u) => u.name === 'Botpress' && u.role === 'end-user')!
+    expect(bot.photo?.content_url).toBe('https://cdn.acme.test/bot.png')
   })
 
   it('a photo address that is not a URL is refused naming the field', async () => {
