@@ -77,6 +77,8 @@ function parseWith<S extends sdk.z.ZodTypeAny>(schema: S, value: unknown): sdk.z
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
+    // An empty subdomain gets the same words whether it is "" (refused by the schema) or "   " (by zendeskBaseUrl).
+    if (issue?.path[0] === 'subdomain') zendeskBaseUrl(String((value as { subdomain?: unknown } | null)?.subdomain ?? ''))
     return refuse(`The configuration is invalid: ${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'unknown error'}.`)
   }
   return parsed.data

@@ -37,10 +37,15 @@ export interface ServerErrorFault {
   operation?: string
   /** Seconds sent in `Retry-After`; the SDK's retry waits that long instead of 1 s, 2 s, 3 s. */
   retryAfter?: number
+  /** The operation is carried out, then fails: the caller cannot tell it from a failure before the write. */
+  afterWrite?: boolean
+  /** Only requests whose path matches (one operation serves many states, say). */
+  path?: RegExp
 }
 
 export interface DelayFault {
   ms: number
+  path?: RegExp
   /** Absent: every matching call until `clear()`. */
   count?: number
   operation?: string

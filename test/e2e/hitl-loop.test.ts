@@ -265,7 +265,8 @@ describe('agents in Zendesk', () => {
     expect(agentUser.name).toBe('Assign Al')
   })
 
-  it('an assignment that arrives after the agent\'s first reply still yields one hitlAssigned, before the reply', async () => {
+  it('the agent of the first reply is the plugin\'s agent already: assigning them announces nothing, another agent is announced', async () => {
+    // HITL-PLUGIN.md: with no agent assigned yet, the plugin takes the first message's author as the agent.
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
     const agent = agentOf('Late Lou')
@@ -273,9 +274,11 @@ describe('agents in Zendesk', () => {
     await zendesk.settled()
     zendesk.agent(agent.id).assignToMe(session.ticketId)
     await zendesk.settled()
-    const assigned = plugin.events(session, 'hitlAssigned')
-    expect(assigned).toHaveLength(1)
-    expect(Date.parse(assigned[0]!.createdAt)).toBeLessThanOrEqual(Date.parse(plugin.toUser(session)[0]!.createdAt))
+    expect(plugin.events(session, 'hitlAssigned')).toHaveLength(0)
+    const other = agentOf('Next Nia')
+    zendesk.agent(other.id).assignToMe(session.ticketId)
+    await zendesk.settled()
+    expect(plugin.events(session, 'hitlAssigned')).toHaveLength(1)
   })
 
   it('solving with a last comment delivers the comment, then gives the conversation back to the bot', async () => {
