@@ -303,7 +303,6 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     }
     if (writeFault !== undefined) response = serverErrorResponse(writeFault)
     checkResponse(route, req, response)
-    await faults.takeHold(method, path)
 
     const responseHeaders: Record<string, string> = { ...rates.headers(path, method), ...response.headers }
     let payload: Buffer | string = ''
@@ -314,6 +313,8 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       payload = JSON.stringify(response.body)
       responseHeaders['content-type'] = 'application/json; charset=utf-8'
     }
+    // Held once serialized: the answer is the state when Zendesk answered, not when the hold is released.
+    await faults.takeHold(method, path)
     outgoing.writeHead(response.status, responseHeaders)
     outgoing.end(payload)
     requests.push({

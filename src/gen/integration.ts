@@ -79,7 +79,7 @@ export type TIntegration = {
         };
         findCustomer: {
             input: {
-                /** Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" or "role:end-user" */
+                /** Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" */
                 query: string;
                 /** How many results one call returns, 1 to 100 (default 100) */
                 pageSize?: number;
