@@ -27,8 +27,6 @@ export interface DelayFault extends Counted {
   ms: number
 }
 
-export const ACCOUNT_RATE_LIMIT = 700
-
 function matches(fault: Matcher, method: string, path: string): boolean {
   return (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path.test(path))
 }

@@ -2,4 +2,5 @@ export { startZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorOptions
 export type { AgentConsole, EndUserMailbox } from './console.js'
 export { signWebhook } from './delivery.js'
 export { pkceChallenge } from './oauth.js'
+export { PLAN_LIMITS, TICKET_UPDATES_PER_USER_PER_TICKET, type Plan } from './limits.js'
 export type * from './types.js'
