@@ -148,6 +148,11 @@ export default new sdk.IntegrationDefinition({
           .optional()
           .title('Secret checked at')
           .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
+        heldConversations: z
+          .array(z.string())
+          .optional()
+          .title('Conversations with held messages')
+          .describe('Conversations whose outbox holds messages the ticket update limit kept back: a webhook for their ticket delivers them'),
       }),
     },
     credentials: {
@@ -187,6 +192,29 @@ export default new sdk.IntegrationDefinition({
           .describe('Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket'),
       }),
     },
+    outbox: {
+      type: 'conversation',
+      schema: z.object({
+        messages: z
+          .array(
+            z.object({
+              id: z.string().title('Message ID').describe('Botpress ID of the held message'),
+              sender: z.enum(['user', 'notice']).title('Sender').describe('The end user, or the bot for a notice'),
+              authorId: z.number().title('Author').describe('Zendesk ID of the comment author'),
+              text: z.string().title('Text').describe('The comment text of this message'),
+              uploads: z.array(z.string()).title('Uploads').describe('Zendesk upload tokens of its attachments'),
+              heldAt: z.number().title('Held at').describe('Zendesk time the message was held at (ms since epoch)'),
+            })
+          )
+          .title('Held messages')
+          .describe('Messages the ticket update limit kept back, oldest first'),
+        stopStatus: z
+          .string()
+          .optional()
+          .title('Pending stop')
+          .describe('Status a stopHitl Zendesk refused for a while (429) still has to set'),
+      }),
+    },
     stop: {
       type: 'conversation',
       schema: z.object({
@@ -215,6 +243,14 @@ export default new sdk.IntegrationDefinition({
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
+          zendeskBudget: {
+            title: 'Ticket update budget',
+            description: 'Updates this conversation may still make to its ticket under Zendesk\'s rate limits, and when',
+          },
+          deliveredMessages: {
+            title: 'Delivered messages',
+            description: 'IDs of the latest messages already on the ticket, so a message Botpress delivers again makes no second comment',
+          },
         },
       },
       message: {

@@ -126,6 +126,11 @@ export class Plugin {
     return this.zendesk.state.comments.get(this.ticketIdOf(session.conversationId)) ?? []
   }
 
+  /** What the integration recorded as on the ticket: `messageId=commentId` pairs, the latest last. */
+  public delivered(session: Session): string {
+    return this.tagsOf(this.botpress.state.conversations.get(session.conversationId)!).deliveredMessages ?? ''
+  }
+
   public tagsOf(entity: { tags: Record<string, string> }): Record<string, string> {
     return (this.botpress.asSeenByIntegration(entity as never, ALIAS) as { tags: Record<string, string> }).tags
   }

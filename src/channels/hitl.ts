@@ -2,6 +2,7 @@
 // the bot's Zendesk user for the plugin's notices); media become attachments.
 import * as sdk from '@botpress/sdk'
 import { connect, instanceTag, readSetup } from '../connection'
+import { isDelivered, sendOrHold } from '../limits/outbox'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import type { ZendeskTicket } from '../zendesk/schemas'
@@ -14,9 +15,9 @@ const MAX_COMMENT_CHARS = 65_000
 const DOWNLOAD_TIMEOUT_MS = 20_000
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {
-  const { conversation, message, payload, type, ack, logger } = props
-  // Botpress may deliver a message again after a lost answer: once acknowledged, it is on the ticket already.
-  if (message.tags.zendeskCommentId) return
+  const { conversation, message, payload, type, logger } = props
+  // Botpress may deliver a message again after a lost answer: once delivered, it is on the ticket already.
+  if (isDelivered(conversation, message.id)) return
   const { zendesk } = connect(props)
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) {
@@ -33,22 +34,26 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     else lines.push(`${uploaded.name}: ${file.url}`)
     if (uploaded.token && !parts.lines.length) lines.push(uploaded.name)
   }
-  const comment: NewComment = {
-    body: fitComment(lines.join('\n\n') || '(empty message)'),
-    public: true,
-    author_id: authorId,
-    ...(uploads.length ? { uploads } : {}),
+  const send = async (comment: NewComment, fields?: Record<string, unknown>) => {
+    try {
+      return (await zendesk.addComment(ticketId, comment, fields)).commentId
+    } catch (thrown) {
+      const closed = await zendesk.closedTicket(ticketId, thrown)
+      if (!closed) throw thrown
+      return followUp(props, zendesk, closed, comment)
+    }
   }
-
-  let commentId: number
-  try {
-    commentId = (await zendesk.addComment(ticketId, comment)).commentId
-  } catch (thrown) {
-    const closed = await zendesk.closedTicket(ticketId, thrown)
-    if (!closed) throw thrown
-    commentId = await followUp(props, zendesk, closed, comment)
-  }
-  await ack({ tags: { zendeskCommentId: String(commentId) } })
+  // Zendesk's ticket update limits may hold the message back for a while: see src/limits/outbox.ts.
+  await sendOrHold(
+    { ...props, zendesk, ticketId, send },
+    {
+      id: message.id,
+      sender: (payload as { userId?: string }).userId ? 'user' : 'notice',
+      authorId,
+      text: fitComment(lines.join('\n\n') || '(empty message)'),
+      uploads,
+    }
+  )
 }
 
 async function authorOf({ payload, conversation, client, ctx }: HitlMessageProps): Promise<number> {

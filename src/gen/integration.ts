@@ -393,6 +393,10 @@ export type TIntegration = {
                     requesterUserId: string;
                     /** Requester Zendesk ID */
                     requesterZendeskId: string;
+                    /** Ticket update budget */
+                    zendeskBudget: string;
+                    /** Delivered messages */
+                    deliveredMessages: string;
                 };
             };
         };
@@ -425,6 +429,8 @@ export type TIntegration = {
                 instanceTag: string;
                 /** When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch) */
                 secretCheckedAt?: number;
+                /** Conversations whose outbox holds messages the ticket update limit kept back: a webhook for their ticket delivers them */
+                heldConversations?: string[];
             };
         };
         credentials: {
@@ -469,6 +475,28 @@ export type TIntegration = {
                 agents: {
                     [key: string]: string;
                 };
+            };
+        };
+        outbox: {
+            type: "conversation";
+            payload: {
+                /** Messages the ticket update limit kept back, oldest first */
+                messages: Array<{
+                    /** Botpress ID of the held message */
+                    id: string;
+                    /** The end user, or the bot for a notice */
+                    sender: "user" | "notice";
+                    /** Zendesk ID of the comment author */
+                    authorId: number;
+                    /** The comment text of this message */
+                    text: string;
+                    /** Zendesk upload tokens of its attachments */
+                    uploads: string[];
+                    /** Zendesk time the message was held at (ms since epoch) */
+                    heldAt: number;
+                }>;
+                /** Status a stopHitl Zendesk refused for a while (429) still has to set */
+                stopStatus?: string;
             };
         };
         stop: {

@@ -3,6 +3,7 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, writeSetup, type Setup } from '../connection'
+import { flushHeld } from '../limits/outbox'
 import type { WebhookProps } from '../types'
 import { announceAssignment, announceStop, knownAgentUser } from './agents'
 import { parseEvent, type WebhookEvent } from './events'
@@ -59,6 +60,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Pr
   const { client } = props
   const { zendesk } = connect(props)
   const target = { ticketId: event.ticket.id, conversationId: event.ticket.external_id, botUserId: setup.botUserId }
+  await flushHeld({ ...props, zendesk }, target.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, target)

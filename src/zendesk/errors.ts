@@ -8,6 +8,8 @@ type ZendeskFailure = {
   description?: string
   details?: string
   cause?: string
+  /** On a 429: how long Zendesk asked to wait. */
+  retryAfterMs?: number
 }
 
 const hints: Record<number, string> = {
@@ -30,6 +32,10 @@ export class ZendeskError extends sdk.RuntimeError {
 
   public get status(): number | undefined {
     return this.failure.status
+  }
+
+  public get retryAfterMs(): number | undefined {
+    return this.failure.retryAfterMs
   }
 }
 
