@@ -41,7 +41,7 @@ describe('a user typing fast', () => {
     expect(refusedUpdates(loop)).toEqual([])
     expect(loop.zendesk.contractViolations).toEqual([])
     expect(loop.botpress.contractViolations).toEqual([])
-  })
+  }, 120_000)
 
   it('one message every five seconds for 12 minutes: each on the ticket within a minute, none refused', async () => {
     loop = await startLoop()

@@ -30,11 +30,14 @@ describe('Update Ticket: 30 updates per 10 minutes per user per ticket', () => {
     expect(refused.status).toBe(429)
     expect(refused.headers.get('content-type')).toMatch(/^text\/html/)
     expect(refused.body).toBe('Rate limit for ticket updates exceeded, please wait before updating this ticket again')
-    // The first update was 300 s ago: it leaves the 10-minute window in 300 s more.
-    expect(Number(refused.headers.get('retry-after'))).toBe(300)
+    // The first update was 300 s ago on the emulator's clock (a little more, as it also runs with the wall's): it
+    // leaves the 10-minute window in about 300 s.
+    const wait = Number(refused.headers.get('retry-after'))
+    expect(wait).toBeGreaterThan(240)
+    expect(wait).toBeLessThanOrEqual(300)
     // Another ticket of the same user is not affected.
     expect((await say(await ticket(), 'elsewhere')).status).toBe(200)
-    zd.advanceClock(300)
+    zd.advanceClock(wait)
     expect((await say(id, 'm31 again')).status).toBe(200)
     expect(zd.state.comments.get(id)?.map((c) => c.body)).not.toContain('m31')
     expect(zd.contractViolations).toEqual([])
@@ -83,7 +86,7 @@ describe("the plan's limit on every API request", () => {
     expect(refused.status).toBe(429)
     expect(refused.body).toEqual({ error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' })
     const wait = Number(refused.headers.get('retry-after'))
-    expect(wait).toBe(Number(refused.headers.get('ratelimit-reset')))
+    expect(Math.abs(wait - Number(refused.headers.get('ratelimit-reset')))).toBeLessThanOrEqual(1)
     zd.advanceClock(wait)
     expect((await api.get('/api/v2/users/me')).status).toBe(200)
     expect(zd.contractViolations).toEqual([])
