@@ -117,7 +117,7 @@ export class ActivityLog {
         at: c.at,
         from: 'integration',
         to: 'botpress',
-        what: `${c.operation} ${c.method} ${c.path}`,
+        what: `${c.operation} ${c.method} ${c.path}${heldNote(c)}`,
         status: c.status,
         ms: Math.round(c.durationMs),
         detail: detailOf({ request: c.body, response: c.response }),
@@ -156,6 +156,13 @@ export class ActivityLog {
     for (const entry of fresh.sort((a, b) => a.at + (a.ms ?? 0) - (b.at + (b.ms ?? 0)))) this.entries.push({ n: this.entries.length, ...entry })
     this.onChange()
   }
+}
+
+/** The integration's outbox (src/limits/outbox.ts): what Zendesk's ticket update limits hold back, said plainly. */
+function heldNote(c: { operation: string; path: string; body: unknown }): string {
+  if (c.operation !== 'setState' || !c.path.endsWith('/outbox')) return ''
+  const held = (c.body as { payload?: { messages?: unknown[] } } | undefined)?.payload?.messages?.length ?? 0
+  return held ? ` (${held} message${held > 1 ? 's' : ''} held back by Zendesk's ticket update limits)` : ' (held messages sent)'
 }
 
 function statusOrError(thrown: unknown): { status?: number; error: string } {
