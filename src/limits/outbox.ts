@@ -122,7 +122,10 @@ async function run(props: OutboxProps, work: Work): Promise<void> {
       } else await zendesk.updateTicket(ticketId, withStop ?? {})
     } catch (thrown) {
       if (!(thrown instanceof ZendeskError && thrown.status === 429)) {
-        await save(props, budget, queue, stopFields, delivered, wasHeld)
+        // This invocation fails with Zendesk's error, so Botpress knows its message did not go: only the messages
+        // held before it stay queued.
+        const kept = queue.filter((m) => m.id !== work.incoming?.id)
+        await save(props, budget, kept, stopFields, delivered, wasHeld)
         throw thrown
       }
       budget = refused(budget, now(), thrown.retryAfterMs ?? 60_000)
