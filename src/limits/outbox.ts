@@ -106,7 +106,9 @@ async function run(props: OutboxProps, work: Work): Promise<void> {
     const group = nextGroup(queue)
     const last = group.length === queue.length
     const withStop = stopFields && last ? stopFields : undefined
-    const sender: Sender = stopFields ? 'stop' : group[0]!.sender
+    // Messages held ahead of a bot notice go out with it, on the notice's reserve: order is kept, and so is the
+    // promise that a notice is not kept waiting by the user's budget.
+    const sender: Sender = stopFields ? 'stop' : queue.some((m) => m.sender === 'notice') ? 'notice' : 'user'
     let slot = nextSlot(budget, now(), sender)
     if (slot > now() && !probed && !zendesk.clock) {
       // Our clock and Zendesk's may differ (and a test's Zendesk runs on its own): ask Zendesk the time once.
