@@ -143,16 +143,14 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
-        secretCheckedAt: z
-          .number()
-          .optional()
-          .title('Secret checked at')
-          .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
-        heldConversations: z
-          .array(z.string())
-          .optional()
-          .title('Conversations with held messages')
-          .describe('Conversations whose outbox holds messages the ticket update limit kept back: a webhook for their ticket delivers them'),
+      }),
+    },
+    signingSecret: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook the secret was read for'),
+        secret: z.string().title('Signing secret').describe('The secret Zendesk had for that webhook when last re-read'),
+        checkedAt: z.number().title('Checked at').describe('When it was re-read after a signature mismatch (ms since epoch)'),
       }),
     },
     credentials: {
@@ -190,6 +188,15 @@ export default new sdk.IntegrationDefinition({
           .record(z.string())
           .title('Agents')
           .describe('Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket'),
+      }),
+    },
+    heldConversations: {
+      type: 'integration',
+      schema: z.object({
+        conversations: z
+          .array(z.string())
+          .title('Conversations')
+          .describe('Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them'),
       }),
     },
     outbox: {
@@ -239,7 +246,7 @@ export default new sdk.IntegrationDefinition({
           ticketId: { title: 'Zendesk ticket ID', description: 'ID of the Zendesk ticket of this HITL session' },
           requestKey: {
             title: 'Start request key',
-            description: 'Identifies the startHitl request that created the conversation, so a retry finds it',
+            description: 'Identifies the startHitl request creating the conversation until it finishes, so a retry of an unfinished attempt finds it',
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },

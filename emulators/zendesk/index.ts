@@ -1,5 +1,6 @@
 export { startZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorOptions } from './server.js'
 export type { AgentConsole, EndUserMailbox } from './console.js'
+export type { AutomaticComment, AutomaticKind } from './business-rules.js'
 export { signWebhook } from './delivery.js'
 export { pkceChallenge } from './oauth.js'
 export { PLAN_LIMITS, TICKET_UPDATES_PER_USER_PER_TICKET, type Plan } from './limits.js'

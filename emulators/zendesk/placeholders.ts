@@ -86,7 +86,7 @@ export function placeholderValues(state: EmulatorState, update: TicketUpdate): R
     'ticket.priority': capitalize(ticket.priority),
     'ticket.ticket_type': capitalize(ticket.type),
     'ticket.tags': ticket.tags.join(' '),
-    'ticket.via': VIA_NAMES[update.viaId] ?? '',
+    'ticket.via': (update.viaId === null ? undefined : VIA_NAMES[update.viaId]) ?? '',
     'ticket.url': agentUrl,
     'ticket.link': `${new URL(state.baseUrl).protocol}//${agentUrl}`,
     'ticket.account': 'Zendesk Emulator',

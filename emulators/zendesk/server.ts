@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
 import { recordSecrets } from '../secret-scan'
 import { authenticate, authorize } from './auth.js'
+import { automaticComment, runTriggers, type AutomaticComment } from './business-rules.js'
 import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } from './console.js'
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
 import { WebhookDispatcher } from './delivery.js'
 import { ApiError, badRequest, invalidEndpoint } from './errors.js'
-import { ApiFaults, serverErrorResponse } from './faults.js'
+import { ApiFaults, serverErrorResponse, type Hold } from './faults.js'
 import { RateLimits, type Plan } from './limits.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
@@ -16,7 +17,7 @@ import { normalizePath, Router } from './router.js'
 import { EmulatorState, randomToken } from './state.js'
 import { TicketEngine, VIA } from './ticket-engine.js'
 import { ticketRoutes } from './tickets.js'
-import { evaluateTriggers, triggerRoutes } from './triggers.js'
+import { triggerRoutes } from './triggers.js'
 import type {
   Attachment,
   Comment,
@@ -71,6 +72,8 @@ export interface ZendeskEmulator {
   plan: Plan
   agent(agentUserId: number): AgentConsole
   endUser(userId: number): EndUserMailbox
+  /** A comment written by an automation, by Zendesk itself or on the sample ticket (business-rules.ts). */
+  automaticComment(ticketId: number, p: AutomaticComment): Comment
   state: {
     users: Map<number, User>
     tickets: Map<number, Ticket>
@@ -88,6 +91,8 @@ export interface ZendeskEmulator {
     rateLimit(p: { count: number; retryAfterSeconds?: number; path?: RegExp; method?: string }): void
     serverError(p: { count: number; status?: 500 | 502 | 503 | 504; path?: RegExp; method?: string; afterWrite?: boolean }): void
     delay(p: { ms: number; count?: number; path?: RegExp; method?: string }): void
+    /** Holds the answer of the next `count` (1) matching API requests, done already, until `release()`. */
+    hold(p: { count?: number; path?: RegExp; method?: string }): Hold
     duplicateDeliveries(times: number): void
     reorderDeliveries(on: boolean): void
     holdDeliveries(): void
@@ -163,12 +168,12 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     retryBackoffMs: opts.webhookRetryBackoffMs ?? 10,
     timeoutMs: opts.webhookTimeoutMs ?? 12_000,
   })
-  engine.onUpdate((update) => dispatcher.dispatch(evaluateTriggers(state, update)))
+  const admin = createUser(state, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
+  engine.onUpdate(runTriggers(state, engine, dispatcher, admin))
   const limits = new RateLimits(state, opts.plan ?? 'team')
   engine.onUpdate((update) => {
     if (update.updateType === 'Change' && update.viaId === VIA.web.id) limits.countInterfaceUpdate()
   })
-  const admin = createUser(state, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
   const lifetimes = {
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 30 * 24 * 60 * 60,
@@ -281,6 +286,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     }
     if (writeFault !== undefined) response = serverErrorResponse(writeFault)
     checkResponse(route, req, response)
+    await faults.takeHold(method, path)
 
     const responseHeaders: Record<string, string> = { date: state.now().toUTCString(), ...limits.headers(), ...response.headers }
     // Zendesk adds its List Tickets endpoint limit on that endpoint only.
@@ -369,6 +375,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     plan: limits.plan,
     agent: (agentUserId) => agentConsole(state, engine, agentUserId),
     endUser: (userId) => endUserMailbox(state, engine, userId),
+    automaticComment: (ticketId, p) => automaticComment(state, engine, ticketId, p, admin),
     state: {
       users: state.users,
       tickets: state.tickets,
@@ -386,6 +393,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       rateLimit: (p) => faults.rateLimit(p),
       serverError: (p) => faults.serverError(p),
       delay: (p) => faults.delay(p),
+      hold: (p) => faults.hold(p),
       duplicateDeliveries: (times) => void (dispatcher.duplicates = Math.max(1, times)),
       reorderDeliveries: (on) => void (dispatcher.reorder = on),
       holdDeliveries: () => dispatcher.hold(),

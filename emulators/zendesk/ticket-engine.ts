@@ -27,10 +27,12 @@ export const VIA = {
   web: { id: 0, channel: 'web' },
   mail: { id: 4, channel: 'email' },
   api: { id: 5, channel: 'api' },
+  rule: { id: 8, channel: 'rule' },
 } as const
 
 export interface Channel {
-  id: number
+  /** null for channels whose via id Zendesk's "Via types" reference does not give: no `current_via_id is` matches. */
+  id: number | null
   via: Via
 }
 
@@ -101,7 +103,7 @@ export interface TicketUpdate {
   previous: Ticket | undefined
   updateType: 'Create' | 'Change'
   currentUser: User
-  viaId: number
+  viaId: number | null
   comment: Comment | undefined
   audit: Audit
 }

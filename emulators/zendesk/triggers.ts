@@ -1,7 +1,8 @@
 // Ticket triggers: the Triggers API and the evaluation Zendesk runs after every ticket update. Conditions
-// follow Zendesk's "Conditions reference" (field, operator, value); only the `notification_webhook` action is
-// carried out. A condition or action the emulator does not implement is refused with 422 when the trigger is
-// saved, so a test never silently relies on behaviour the emulator lacks.
+// follow Zendesk's "Conditions reference" (field, operator, value); the actions carried out are
+// `notification_webhook` and the comment actions of Zendesk's "Actions reference" (`comment_value`,
+// `comment_value_html`, `comment_mode_is_public`). A condition or action the emulator does not implement is
+// refused with 422 when the trigger is saved, so a test never silently relies on behaviour the emulator lacks.
 
 import { recordInvalid, recordNotFound, type FieldError } from './errors.js'
 import { asRecord, json, noContent, objectBody, type Route } from './http.js'
@@ -32,6 +33,14 @@ export interface PlannedDelivery {
   ticketId: number
   body: string
 }
+
+/** A comment a trigger's actions write; business-rules.ts adds it as the rule. */
+export interface PlannedComment {
+  trigger: Pick<Trigger, 'id' | 'title'>
+  comment: { body?: string; html_body?: string; public: boolean }
+}
+
+const COMMENT_ACTIONS = ['comment_value', 'comment_value_html', 'comment_mode_is_public']
 
 function fieldValue(ticket: Ticket | undefined, field: string): string {
   if (!ticket) return ''
@@ -123,19 +132,30 @@ export function triggerMatches(trigger: Pick<Trigger, 'conditions'>, update: Tic
   return all.every((c) => conditionHolds(c, update)) && (any.length === 0 || any.some((c) => conditionHolds(c, update)))
 }
 
-/** Each active trigger, in position order, fires at most once per update, as in Zendesk. */
-export function evaluateTriggers(state: EmulatorState, update: TicketUpdate): PlannedDelivery[] {
+/**
+ * Each active trigger, in position order, fires at most once per update, as in Zendesk: `fired` carries the
+ * triggers already fired in this update cycle, including the updates the cycle's own comment actions make.
+ */
+export function evaluateTriggers(
+  state: EmulatorState,
+  update: TicketUpdate,
+  fired: Set<number> = new Set(),
+): { deliveries: PlannedDelivery[]; comments: PlannedComment[] } {
   const triggers = [...state.triggers.values()].filter((t) => t.active).sort((a, b) => a.position - b.position || a.id - b.id)
-  const planned: PlannedDelivery[] = []
+  const deliveries: PlannedDelivery[] = []
+  const comments: PlannedComment[] = []
   let values: Record<string, string> | undefined
   for (const trigger of triggers) {
-    if (!triggerMatches(trigger, update)) continue
+    if (fired.has(trigger.id) || !triggerMatches(trigger, update)) continue
+    fired.add(trigger.id)
+    const comment = plannedComment(trigger)
+    if (comment) comments.push(comment)
     for (const action of trigger.actions) {
       const [webhookId, template] = Array.isArray(action.value) ? action.value.map(String) : []
       const webhook = webhookId === undefined ? undefined : state.webhooks.get(webhookId)
       if (action.field !== 'notification_webhook' || !webhook || webhook.status !== 'active') continue
       values ??= placeholderValues(state, update)
-      planned.push({
+      deliveries.push({
         webhook,
         triggerId: trigger.id,
         ticketId: update.ticket.id,
@@ -143,7 +163,22 @@ export function evaluateTriggers(state: EmulatorState, update: TicketUpdate): Pl
       })
     }
   }
-  return planned
+  return { deliveries, comments }
+}
+
+// `comment_value` takes the text, or [channel, text] as the Actions reference shows it; public unless
+// `comment_mode_is_public` says "false".
+function plannedComment(trigger: Trigger): PlannedComment | undefined {
+  const value = (field: string) => trigger.actions.find((a) => a.field === field)?.value
+  const text = value('comment_value')
+  const html = value('comment_value_html')
+  if (text === undefined && html === undefined) return undefined
+  const isPublic = String(value('comment_mode_is_public') ?? 'true') !== 'false'
+  const body = Array.isArray(text) ? String(text.at(-1) ?? '') : text === undefined ? undefined : String(text)
+  return {
+    trigger: { id: trigger.id, title: trigger.title },
+    comment: html !== undefined ? { html_body: String(html), public: isPublic } : { body: body ?? '', public: isPublic },
+  }
 }
 
 function conditionList(value: unknown): TriggerCondition[] {
@@ -175,7 +210,13 @@ function validateTrigger(state: EmulatorState, input: Record<string, unknown>, c
     if (actions.length === 0) add('actions', { description: 'Actions: cannot be blank', error: 'BlankValue' })
     for (const action of actions) {
       const value = action.value
-      if (action.field !== 'notification_webhook') {
+      if (COMMENT_ACTIONS.includes(String(action.field))) {
+        // Zendesk refuses a blank comment; refusing it here keeps the update that fires the trigger from failing.
+        const text = Array.isArray(value) ? value.at(-1) : value
+        if (text === undefined || String(text).trim() === '') {
+          add('actions', { description: `Actions: ${String(action.field)} cannot be blank`, error: 'BlankValue' })
+        }
+      } else if (action.field !== 'notification_webhook') {
         add('actions', {
           description: `Actions: ${String(action.field)} is not supported by the Zendesk emulator`,
           error: 'InvalidValue',

@@ -5,12 +5,6 @@ import { renderTranscript } from '../mapping/transcript'
 import type { NewTicket } from '../zendesk/client'
 import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
 
-/**
- * A retried startHitl (same input, within this window) finds the conversation and ticket of the first attempt;
- * the same request made later is a new session.
- */
-const RETRY_WINDOW_MS = 10 * 60_000
-
 export async function startHitl(props: ActionProps<'startHitl'>): Promise<ActionOutput<'startHitl'>> {
   const { input, client, ctx } = props
   const { zendesk } = connect(props)
@@ -34,6 +28,9 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
     })
   }
 
+  // A retry of an attempt that did not finish finds its conversation, and the Idempotency-Key (the conversation id)
+  // its ticket. The key is released when the attempt finishes, so an identical request after that (the same linked
+  // user escalating again with the same last page of chat) is a new session, never a stopped one revived.
   const requestKey = requestKeyOf(ctx.webhookId, input)
   const { conversation } = await client.getOrCreateConversation({
     channel: 'hitl',
@@ -63,14 +60,13 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
 
   await client.updateConversation({
     id: conversation.id,
-    tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId },
+    tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId, requestKey: '' },
   })
   return { conversationId: conversation.id }
 }
 
-function requestKeyOf(webhookId: string, input: StartHitlInput, now = Date.now()): string {
-  const window = Math.floor(now / RETRY_WINDOW_MS)
-  return createHash('sha256').update(JSON.stringify([webhookId, window, input])).digest('hex').slice(0, 40)
+function requestKeyOf(webhookId: string, input: StartHitlInput): string {
+  return createHash('sha256').update(JSON.stringify([webhookId, input])).digest('hex').slice(0, 40)
 }
 
 const numericId = (value: string | undefined, field: string): number | undefined => {

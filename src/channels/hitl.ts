@@ -1,11 +1,11 @@
 // A message in the HITL conversation becomes one public comment on the ticket, authored by the end user (or by
 // the bot's Zendesk user for the plugin's notices); media become attachments.
 import * as sdk from '@botpress/sdk'
-import { connect, instanceTag, readSetup } from '../connection'
+import { connect, readSetup } from '../connection'
 import { isDelivered, sendOrHold } from '../limits/outbox'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import type { ZendeskTicket } from '../zendesk/schemas'
+import { commentOnEndedTicket } from './ended-ticket'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
 
 /** Zendesk's attachment limit. */
@@ -38,9 +38,7 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     try {
       return (await zendesk.addComment(ticketId, comment, fields)).commentId
     } catch (thrown) {
-      const closed = await zendesk.closedTicket(ticketId, thrown)
-      if (!closed) throw thrown
-      return followUp(props, zendesk, closed, comment)
+      return commentOnEndedTicket(props, zendesk, ticketId, comment, thrown)
     }
   }
   // Zendesk's ticket update limits may hold the message back for a while: see src/limits/outbox.ts.
@@ -92,31 +90,6 @@ export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
   if (text.length <= max) return text
   const note = `\n\n[message cut: ${text.length - max} more characters]`
   return text.slice(0, max - note.length) + note
-}
-
-/**
- * A closed ticket refuses comments for good. The message is not lost: it opens a follow-up ticket linked to the
- * closed one and to the same conversation, and the agent continues there.
- */
-async function followUp(props: HitlMessageProps, zendesk: ZendeskApi, closed: ZendeskTicket, comment: NewComment): Promise<number> {
-  const { conversation, client, ctx } = props
-  const closedId = closed.id
-  const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
-  if (!requesterId) throw new sdk.RuntimeError(`Ticket ${closedId} is closed and its requester is unknown: start a new session.`)
-  const { ticket, commentId } = await zendesk.createTicket(
-    {
-      subject: `Follow-up: ${closed.subject ?? `ticket ${closedId}`}`,
-      comment,
-      requester_id: requesterId,
-      external_id: conversation.id,
-      tags: [instanceTag(ctx.webhookId), 'botpress_hitl'],
-      via_followup_source_id: closedId,
-    },
-    `${conversation.id}:follow-up:${closedId}`
-  )
-  await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
-  if (!commentId) throw new sdk.RuntimeError(`Zendesk created follow-up ticket ${ticket.id} without its comment.`)
-  return commentId
 }
 
 const handlers = Object.fromEntries(

@@ -427,10 +427,17 @@ export type TIntegration = {
                 botUserId: number;
                 /** Tag on every ticket this integration instance created */
                 instanceTag: string;
-                /** When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch) */
-                secretCheckedAt?: number;
-                /** Conversations whose outbox holds messages the ticket update limit kept back: a webhook for their ticket delivers them */
-                heldConversations?: string[];
+            };
+        };
+        signingSecret: {
+            type: "integration";
+            payload: {
+                /** ID of the Zendesk webhook the secret was read for */
+                webhookId: string;
+                /** The secret Zendesk had for that webhook when last re-read */
+                secret: string;
+                /** When it was re-read after a signature mismatch (ms since epoch) */
+                checkedAt: number;
             };
         };
         credentials: {
@@ -475,6 +482,13 @@ export type TIntegration = {
                 agents: {
                     [key: string]: string;
                 };
+            };
+        };
+        heldConversations: {
+            type: "integration";
+            payload: {
+                /** Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them */
+                conversations: string[];
             };
         };
         outbox: {

@@ -5,7 +5,7 @@
 // outbox is flushed by the next invocation about the conversation (a message, a webhook for its ticket, stopHitl):
 // nothing waits in a timer, nothing sleeps longer than the transport's few seconds.
 import * as sdk from '@botpress/sdk'
-import { readSetup, writeSetup, type Props } from '../connection'
+import type { Props } from '../connection'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { ZendeskError } from '../zendesk/errors'
@@ -22,8 +22,8 @@ export type Queued = Outbox['messages'][number]
 export type Outgoing = Omit<Queued, 'heldAt'>
 type Conversation = { id: string; tags: Record<string, string | undefined> }
 
-/** Writes one comment (with other fields of the same update) and answers its id. */
-export type SendComment = (comment: NewComment, fields?: Record<string, unknown>) => Promise<number>
+/** Writes one comment (with other fields of the same update) and answers its id; undefined when it was dropped. */
+export type SendComment = (comment: NewComment, fields?: Record<string, unknown>) => Promise<number | undefined>
 
 export type OutboxProps = Props & {
   zendesk: ZendeskApi
@@ -73,8 +73,8 @@ export async function stopWithOutbox(props: OutboxProps, fields: { status: strin
 }
 
 /** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
-export async function flushHeld(props: Props & { zendesk: ZendeskApi }, conversationId: string | undefined, held?: string[]) {
-  if (!conversationId || !held?.includes(conversationId)) return
+export async function flushHeld(props: Props & { zendesk: ZendeskApi }, conversationId: string | undefined) {
+  if (!conversationId || !(await readHeldIndex(props)).includes(conversationId)) return
   const { conversation } = await props.client.getConversation({ id: conversationId })
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId || !decodeBudget(conversation.tags.zendeskBudget)?.held) return markHeld(props, conversationId, false)
@@ -120,7 +120,7 @@ async function run(props: OutboxProps, work: Work): Promise<void> {
     try {
       if (group.length > 0) {
         const commentId = await props.send(combine(group), withStop)
-        delivered.push(...group.map((m) => `${m.id}=${commentId}`))
+        delivered.push(...group.map((m) => `${m.id}=${commentId ?? 'dropped'}`))
       } else await zendesk.updateTicket(ticketId, withStop ?? {})
     } catch (thrown) {
       if (!(thrown instanceof ZendeskError && thrown.status === 429)) {
@@ -193,9 +193,19 @@ async function save(
   })
 }
 
-/** The webhook reads the setup on every delivery: the list of holding conversations costs it no call. */
+/** Which conversations hold messages, for the webhook: one read tells it whether its ticket's has any. */
+async function readHeldIndex({ client, ctx }: Props): Promise<string[]> {
+  try {
+    const { state } = await client.getState({ type: 'integration', name: 'heldConversations', id: ctx.integrationId })
+    return state.payload.conversations
+  } catch (thrown) {
+    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return []
+    throw thrown
+  }
+}
+
 async function markHeld(props: Props, conversationId: string, holding: boolean): Promise<void> {
-  const setup = await readSetup(props)
-  const others = (setup.heldConversations ?? []).filter((id) => id !== conversationId)
-  await writeSetup(props, { ...setup, heldConversations: holding ? [...others, conversationId] : others })
+  const others = (await readHeldIndex(props)).filter((id) => id !== conversationId)
+  const conversations = holding ? [...others, conversationId] : others
+  await props.client.setState({ type: 'integration', name: 'heldConversations', id: props.ctx.integrationId, payload: { conversations } })
 }

@@ -170,7 +170,8 @@ export class ZendeskApi {
       } catch (thrown) {
         const ambiguous = thrown instanceof ZendeskError && (thrown.status === undefined || thrown.status >= 500)
         if (!ambiguous || attempt >= 3) throw thrown
-        const written = await this.findWrittenComment(ticketId, comment, startedAt)
+        // A look-up failing too says less than the write's own failure, which is the one reported.
+        const written = await this.findWrittenComment(ticketId, comment, startedAt).catch(() => Promise.reject(thrown))
         if (written) return { commentId: written.id, ticket: await this.showTicket(ticketId) }
       }
     }

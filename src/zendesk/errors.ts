@@ -19,6 +19,10 @@ const hints: Record<number, string> = {
   413: 'the request is larger than Zendesk accepts',
   422: 'Zendesk refused the data',
   429: 'Zendesk rate limit reached: retry later or raise the plan limit',
+  500: 'Zendesk failed on its side: retry later',
+  502: 'a gateway in front of Zendesk got no valid answer from it: retry later',
+  503: 'Zendesk is unavailable: retry later',
+  504: 'a gateway in front of Zendesk timed out waiting for it: retry later',
 }
 
 /** The single error every Zendesk failure becomes; its message names the Zendesk error and what to fix. */
@@ -38,6 +42,10 @@ export class ZendeskError extends sdk.RuntimeError {
     return this.failure.retryAfterMs
   }
 }
+
+/** Zendesk's answer about a ticket that was deleted: the API no longer shows it ("Deleted tickets" view only). */
+export const isDeletedTicket = (thrown: unknown) =>
+  thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound'
 
 function describeFailure(f: ZendeskFailure): string {
   const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')

@@ -5,6 +5,7 @@ import { startBotpressEmulator } from '../../emulators/botpress'
 import { startZendeskEmulator, type ZendeskEmulator } from '../../emulators/zendesk'
 import { startCloud, type Cloud } from '../../emulators/cloud'
 import { Plugin, type Loop, startLoop } from '../../emulators/plugin/index'
+import { commentEvent, setupOf, signedWebhook } from './webhooks'
 
 const CLIENT = { identifier: 'botpress_hitl_global', secret: 'global-client-secret-5f1c9e' }
 
@@ -19,10 +20,7 @@ beforeAll(async () => {
 afterEach(async () => {
   while (opened.length) await opened.pop()!.close()
 })
-afterAll(async () => {
-  for (const t of [...zd.state.webhooks.values()]) secrets.add((t as { signing_secret?: { secret?: string } }).signing_secret?.secret ?? '')
-  await zd?.close()
-})
+afterAll(() => zd?.close())
 
 const remember = (cloud: Cloud) => opened.push({ close: async () => (seen.push(...cloud.logs), cloud.stop()) })
 const messageOf = (p: Promise<unknown>) =>
@@ -89,14 +87,21 @@ describe('Connect with Zendesk (OAuth authorization code with PKCE)', () => {
     expect(zd.state.tickets.get(session.ticketId)).toBeDefined()
   })
 
-  it('refuses a callback that is not from this installation, or replayed', async () => {
-    const { cloud, connected } = await connectWithZendesk()
+  it('refuses a callback that is not from this installation, or replayed, before asking Zendesk for a token', async () => {
+    const { cloud, connected, botpress } = await connectWithZendesk()
+    const tokenRequests = () => zd.requests.filter((r) => r.path === '/oauth/tokens').length
+    const connectedWith = credentialsOf(botpress)!
+    const before = tokenRequests()
     const callback = connected.hops.at(-1)!
     const replay = await fetch(callback)
     expect(replay.status).toBe(400)
+    // The verifier was spent by the first callback: nothing is exchanged, and the connection made stays.
+    expect(tokenRequests()).toBe(before)
+    expect(credentialsOf(botpress)).toEqual(connectedWith)
     expect(await replay.text()).toContain('Authorization expired')
     const forged = await fetch(`${new URL(cloud.webhookUrl).origin}/${cloud.webhookId}/oauth?code=stolen&state=someone-else`)
     expect(forged.status).toBe(400)
+    expect(tokenRequests()).toBe(before)
   })
 
   it('a token refused with a 401 is refreshed once, then the call succeeds', async () => {
@@ -201,8 +206,35 @@ describe('the manual configuration', () => {
   })
 })
 
+/** What Zendesk answers an admin asking for a webhook's signing secret. */
+async function signingSecretOf(webhookId: string): Promise<string> {
+  const res = await fetch(`${zd.url}/api/v2/webhooks/${webhookId}/signing_secret`, { headers: { authorization: `Bearer ${zd.issueAccessToken()}` } })
+  return ((await res.json()) as { signing_secret: { secret: string } }).signing_secret.secret
+}
+
 describe('secrets', () => {
-  it('no access token, refresh token, client secret, API token or signing secret appears in any log line or error above', () => {
+  it('the signing secret, as registered and after a rotation, appears in no log line nor answer of the bundle', async () => {
+    const loop = await startLoop({ zendesk: zd })
+    opened.push({ close: async () => (seen.push(...loop.cloud.logs), loop.close()) })
+    const { webhookId, signingSecret: registered } = setupOf(loop)
+    const session = await loop.plugin.escalate()
+    const rotate = await fetch(`${zd.url}/api/v2/webhooks/${webhookId}/signing_secret`, { method: 'POST', headers: { authorization: `Bearer ${zd.issueAccessToken()}` } })
+    expect(rotate.status).toBe(201)
+    // A forged request makes the integration re-read the secret from Zendesk.
+    const forged = await signedWebhook(loop, commentEvent(loop, session), { secret: 'guessed-signing-secret' })
+    expect(forged.status).toBe(401)
+    zd.agent(zd.createAgent({ name: 'Sig Agent', email: `sig${Math.random()}@acme.test` }).id).reply(session.ticketId, { body: 'signed anew' })
+    await zd.settled()
+    expect(loop.plugin.toUser(session).map((m) => m.payload.text)).toEqual(['signed anew'])
+    const rotated = setupOf(loop).signingSecret
+    expect(rotated).not.toBe(registered)
+    const output = [...loop.cloud.logs, await forged.text()].join('\n')
+    expect(output.includes(registered), 'the registered signing secret is in the output').toBe(false)
+    expect(output.includes(rotated), 'the rotated signing secret is in the output').toBe(false)
+  })
+
+  it('no access token, refresh token, client secret, API token or signing secret appears in any log line or error above', async () => {
+    for (const webhookId of zd.state.webhooks.keys()) secrets.add(await signingSecretOf(webhookId))
     expect(seen.length).toBeGreaterThan(10)
     const everything = seen.join('\n')
     for (const secret of secrets) {

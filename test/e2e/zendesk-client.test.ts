@@ -81,6 +81,26 @@ describe('src/zendesk', () => {
     await expect(ours().me()).resolves.toMatchObject({ id: zd.admin.id })
   })
 
+  it.each([502, 504] as const)('a read or a webhook listing answered %s on every try fails with an error naming it', async (status) => {
+    const api = ours()
+    const { ticket } = await newTicket(api)
+    const reads: [string, () => Promise<unknown>][] = [
+      ['who-am-I \\(users\\/me\\)', () => api.me()],
+      [`show ticket ${ticket.id}`, () => api.showTicket(ticket.id)],
+      [`list comments of ticket ${ticket.id}`, () => api.listComments(ticket.id)],
+      ['list webhooks', () => api.listWebhooks('anything')],
+      ['list triggers', () => api.listTriggers()],
+    ]
+    for (const [operation, read] of reads) {
+      zd.faults.clear()
+      zd.faults.serverError({ count: 100, status, method: 'GET' })
+      const failure = await read().catch((e: unknown) => e)
+      expect(failure).toBeInstanceOf(ZendeskError)
+      expect((failure as ZendeskError).status).toBe(status)
+      expect((failure as Error).message).toMatch(new RegExp(`^Zendesk ${operation} failed: ${status} \\(a gateway in front of Zendesk`))
+    }
+  })
+
   it('a comment written before a 502 is found, not written twice', async () => {
     const api = ours()
     const { ticket } = await newTicket(api)
