@@ -143,6 +143,13 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
+        heldConversations: z
+          .array(z.string())
+          .optional()
+          .title('Conversations with held messages')
+          .describe(
+            'Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest'
+          ),
       }),
     },
     signingSecret: {
@@ -188,15 +195,6 @@ export default new sdk.IntegrationDefinition({
           .record(z.string())
           .title('Agents')
           .describe('Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket'),
-      }),
-    },
-    heldConversations: {
-      type: 'integration',
-      schema: z.object({
-        conversations: z
-          .array(z.string())
-          .title('Conversations')
-          .describe('Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them'),
       }),
     },
     outbox: {

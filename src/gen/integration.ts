@@ -427,6 +427,8 @@ export type TIntegration = {
                 botUserId: number;
                 /** Tag on every ticket this integration instance created */
                 instanceTag: string;
+                /** Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest */
+                heldConversations?: string[];
             };
         };
         signingSecret: {
@@ -482,13 +484,6 @@ export type TIntegration = {
                 agents: {
                     [key: string]: string;
                 };
-            };
-        };
-        heldConversations: {
-            type: "integration";
-            payload: {
-                /** Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them */
-                conversations: string[];
             };
         };
         outbox: {

@@ -5,7 +5,7 @@
 // outbox is flushed by the next invocation about the conversation (a message, a webhook for its ticket, stopHitl):
 // nothing waits in a timer, nothing sleeps longer than the transport's few seconds.
 import * as sdk from '@botpress/sdk'
-import type { Props } from '../connection'
+import { readSetup, type Props } from '../connection'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { ZendeskError } from '../zendesk/errors'
@@ -73,8 +73,8 @@ export async function stopWithOutbox(props: OutboxProps, fields: { status: strin
 }
 
 /** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
-export async function flushHeld(props: Props & { zendesk: ZendeskApi }, conversationId: string | undefined) {
-  if (!conversationId || !(await readHeldIndex(props)).includes(conversationId)) return
+export async function flushHeld(props: Props & { zendesk: ZendeskApi }, conversationId: string | undefined, held?: string[]) {
+  if (!conversationId || !held?.includes(conversationId)) return
   const { conversation } = await props.client.getConversation({ id: conversationId })
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId || !decodeBudget(conversation.tags.zendeskBudget)?.held) return markHeld(props, conversationId, false)
@@ -193,19 +193,14 @@ async function save(
   })
 }
 
-/** Which conversations hold messages, for the webhook: one read tells it whether its ticket's has any. */
-async function readHeldIndex({ client, ctx }: Props): Promise<string[]> {
-  try {
-    const { state } = await client.getState({ type: 'integration', name: 'heldConversations', id: ctx.integrationId })
-    return state.payload.conversations
-  } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return []
-    throw thrown
-  }
-}
-
+/**
+ * Which conversations hold messages, for the webhook: it reads the setup on every delivery anyway, so the list costs
+ * it no call. register alone writes the setup; this key is patched alone (Botpress merges a patch's keys into the
+ * state), so it never writes anything register wrote, and a register that replaces the setup only forgets the list
+ * (those messages then go with their conversation's next message or stop).
+ */
 async function markHeld(props: Props, conversationId: string, holding: boolean): Promise<void> {
-  const others = (await readHeldIndex(props)).filter((id) => id !== conversationId)
-  const conversations = holding ? [...others, conversationId] : others
-  await props.client.setState({ type: 'integration', name: 'heldConversations', id: props.ctx.integrationId, payload: { conversations } })
+  const others = ((await readSetup(props)).heldConversations ?? []).filter((id) => id !== conversationId)
+  const heldConversations = holding ? [...others, conversationId] : others
+  await props.client.patchState({ type: 'integration', name: 'zendesk', id: props.ctx.integrationId, payload: { heldConversations } })
 }

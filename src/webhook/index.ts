@@ -49,7 +49,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Pr
   const { client } = props
   const { zendesk } = connect(props)
   const target = { ticketId: event.ticket.id, conversationId: event.ticket.external_id, botUserId: setup.botUserId }
-  await flushHeld({ ...props, zendesk }, target.conversationId)
+  await flushHeld({ ...props, zendesk }, target.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, target)

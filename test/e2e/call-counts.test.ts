@@ -31,11 +31,9 @@ it('costs the same calls in every session once the agent is known', () => {
 
 it('reads an agent from Zendesk only the first time it is assigned', () => {
   // Zendesk: the agent's name and avatar. Botpress: the look-up that found no user, then its creation.
-  expect(counts.get('assignment')?.[0]).toEqual({ zendesk: 1, botpress: 6, webhooks: 1 })
+  expect(counts.get('assignment')?.[0]).toEqual({ zendesk: 1, botpress: 5, webhooks: 1 })
 })
 
-// Every webhook also reads the index of conversations holding messages back for Zendesk's ticket update limits
-// (src/limits/outbox.ts): one Botpress call more than the inbound path itself makes.
 it('costs the calls it is known to cost, operation by operation', () => {
   const steady = Object.fromEntries(OPERATIONS.map((op) => [op, counts.get(op)?.[1]]))
   expect(steady).toEqual({
@@ -47,11 +45,11 @@ it('costs the calls it is known to cost, operation by operation', () => {
     text: { zendesk: 1, botpress: 1, webhooks: 0 },
     image: { zendesk: 2, botpress: 1, webhooks: 0 },
     // Botpress: setup state, the agent's user (found by its Zendesk id), announcement claim, hitlAssigned.
-    assignment: { zendesk: 0, botpress: 5, webhooks: 1 },
+    assignment: { zendesk: 0, botpress: 4, webhooks: 1 },
     // Botpress: setup state, relay state, agent user, announcement claim, the message, relay state.
-    agentComment: { zendesk: 1, botpress: 7, webhooks: 1 },
+    agentComment: { zendesk: 1, botpress: 6, webhooks: 1 },
     // Botpress: setup state, relay state, stop claim, hitlStopped.
-    solve: { zendesk: 1, botpress: 5, webhooks: 1 },
+    solve: { zendesk: 1, botpress: 4, webhooks: 1 },
     // Botpress: the conversation. The update tags the ticket as ended by the bot, so no "stopped" webhook echoes it.
     stopHitl: { zendesk: 1, botpress: 1, webhooks: 0 },
   })
@@ -69,10 +67,10 @@ it('relays later replies of the same agent for one Zendesk call each', async () 
   }
   expect(replies).toEqual([
     // The first reply also announces the agent (no assignment came before it).
-    { zendesk: 1, botpress: 8, webhooks: 1 },
+    { zendesk: 1, botpress: 7, webhooks: 1 },
     // Setup state, relay state, the message, relay state.
-    { zendesk: 1, botpress: 5, webhooks: 1 },
-    { zendesk: 1, botpress: 5, webhooks: 1 },
+    { zendesk: 1, botpress: 4, webhooks: 1 },
+    { zendesk: 1, botpress: 4, webhooks: 1 },
   ])
 })
 
