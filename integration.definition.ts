@@ -1,5 +1,6 @@
 import * as sdk from '@botpress/sdk'
 import hitl from './bp_modules/hitl'
+import { actions } from './src/definitions/actions'
 
 const { z } = sdk
 
@@ -20,7 +21,17 @@ const ticketOptions = {
     ),
 }
 
-const defaultConfiguration = z.object({ subdomain, ...ticketOptions })
+const identityOptions = {
+  linkExistingEndUsers: z
+    .boolean()
+    .default(false)
+    .title('Link users to existing Zendesk end users by email')
+    .describe(
+      'Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user\'s, so the user gets their own Zendesk end user, and agents see the address in the user\'s notes, marked unverified. Agents and admins are never linked nor changed, whatever this says.'
+    ),
+}
+
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...identityOptions })
 
 const manualConfiguration = z.object({
   subdomain: subdomain.describe(
@@ -50,6 +61,7 @@ const manualConfiguration = z.object({
     .title('API token (legacy)')
     .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
   ...ticketOptions,
+  ...identityOptions,
 })
 
 const ticket = z.object({
@@ -103,6 +115,12 @@ const ticket = z.object({
     .optional()
     .title('Chatbot display name')
     .describe('Name under which the bot\'s messages appear in the ticket (default "Botpress")'),
+  chatbotPhotoUrl: z
+    .string()
+    .url()
+    .optional()
+    .title('Chatbot photo URL')
+    .describe('Public address of an image Zendesk shows as the photo of the bot\'s user in the ticket (default: none)'),
 })
 
 export default new sdk.IntegrationDefinition({
@@ -112,6 +130,8 @@ export default new sdk.IntegrationDefinition({
   description: 'Hand conversations to Zendesk Support agents and take them back when the ticket is solved.',
   icon: 'icon.svg',
   readme: 'hub.md',
+  attributes: { category: 'Customer Support' },
+  actions,
   configuration: {
     schema: defaultConfiguration,
     identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },

@@ -32,6 +32,7 @@ import type {
 } from './types.js'
 import { MAX_UPLOAD_BYTES, uploadRoutes } from './uploads.js'
 import { createUser, userRoutes } from './users.js'
+import { userListRoutes } from './user-lists.js'
 import { webhookRoutes } from './webhooks.js'
 
 export interface ZendeskEmulatorOptions {
@@ -180,6 +181,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
   }
   const router = new Router([
     ...userRoutes(state),
+    ...userListRoutes(state),
     ...ticketRoutes(state, engine),
     ...uploadRoutes(state),
     ...webhookRoutes(state),
@@ -249,7 +251,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       Object.entries(incoming.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
     )
     const { raw, tooLarge } = await readBody(incoming)
-    const req: ApiRequest = { method, path, params: {}, query, headers, body: undefined, rawBody: raw, bodyTooLarge: tooLarge }
+    const req: ApiRequest = { method, path, params: {}, query, searchParams: requestUrl.searchParams, headers, body: undefined, rawBody: raw, bodyTooLarge: tooLarge }
     let route: Route | undefined
     let response: ApiResponse
     let writeFault: 500 | 502 | 503 | 504 | undefined

@@ -5,8 +5,15 @@ import { z } from 'zod'
 import { ZendeskError } from './errors'
 import {
   commentsPage,
+  ticketRecord,
   ticketUpdate,
   tokenResponse,
+  userRecord,
+  usersCursorPage,
+  usersOffsetPage,
+  type TicketRecord,
+  type UserRecord,
+  usersPage,
   zendeskTicket,
   zendeskUser,
   type TokenResponse,
@@ -14,7 +21,7 @@ import {
   type ZendeskTicket,
   type ZendeskUser,
 } from './schemas'
-import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type ServerClock, type Sleep } from './transport'
+import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type ServerClock, type Sleep, type TransportResponse } from './transport'
 
 export type NewComment = {
   body?: string
@@ -36,6 +43,17 @@ export type NewTicket = {
   ticket_form_id?: number
   custom_fields?: { id: number; value: string }[]
   via_followup_source_id?: number
+}
+
+/** A ticket a bot builder opens outside of a HITL session: Zendesk finds the requester by email, or creates it. */
+export type RequestedTicket = {
+  subject: string
+  comment: { body: string }
+  requester: { name: string; email: string }
+  ticket_form_id?: number
+  priority?: string
+  type?: string
+  tags?: string[]
 }
 
 export type Trigger = { id: number; title: string }
@@ -90,7 +108,7 @@ export class ZendeskApi {
   }
 
   public async me(): Promise<ZendeskUser> {
-    const operation = 'who-am-I (users/me)'
+    const operation = 'read the connected user'
     const body = await this.call<{ user?: { id?: unknown } }>({ operation }, () => this.zd.users.me())
     // Zendesk answers unrecognised credentials with the anonymous user (id null), not a 401.
     if (body?.user?.id === null) throw new ZendeskError({ operation, status: 401, error: "Couldn't authenticate you" })
@@ -102,14 +120,32 @@ export class ZendeskApi {
     return parse(zendeskUser, body?.user, 'show user')
   }
 
-  /** Matches by external_id, then email: the same person is never created twice. */
+  /**
+   * Search Users (GET /api/v2/users/search): by `external_id` exactly, or by the email a user has. Zendesk's
+   * `query` also matches partial values, so the answer is filtered to the exact address.
+   */
+  public async findUsers(by: { email: string } | { externalId: string }): Promise<ZendeskUser[]> {
+    const query = 'email' in by ? { query: `email:${by.email}` } : { external_id: by.externalId }
+    const body = await this.call<unknown>({ operation: 'search users' }, () =>
+      this.zd.users.request('GET', segments('users', 'search', query))
+    )
+    const { users } = parse(usersPage, body, 'search users')
+    return 'email' in by ? users.filter((u) => u.email?.toLowerCase() === by.email.toLowerCase()) : users.filter((u) => u.external_id === by.externalId)
+  }
+
+  /**
+   * Matches by external_id, then email. Only ever called with an email the identity policy looked up first
+   * (src/identity): matching by email is how an end user takes over an agent's account.
+   */
   public async createOrUpdateUser(user: {
-    name: string
+    name?: string
     external_id: string
     email?: string
     remote_photo_url?: string
     role?: 'end-user'
     verified?: boolean
+    skip_verify_email?: boolean
+    notes?: string
   }): Promise<ZendeskUser> {
     const body = await this.call<{ user: unknown }>({ operation: 'create or update user', idempotent: true }, () =>
       this.zd.users.createOrUpdate({ user })
@@ -273,6 +309,73 @@ export class ZendeskApi {
       { operation: `OAuth ${grant.grant_type ?? 'token'} grant`, idempotent: grant.grant_type === 'client_credentials', anonymous: true }
     )
     return parse(tokenResponse, res.body, 'OAuth token')
+  }
+
+  /** GET/POST/PUT a JSON resource under /api/v2 through the transport, the body parsed with `schema`. */
+  private async resource<S extends z.ZodTypeAny>(
+    schema: S,
+    method: string,
+    path: string,
+    call: CallOptions,
+    payload?: { query?: Record<string, string | string[]>; body?: unknown }
+  ): Promise<z.output<S>> {
+    const res = await this.send(method, path, { ...payload, call })
+    return parse(schema, res.body, call.operation)
+  }
+
+  /** One request under /api/v2 (a path checked by the caller), with the transport's credentials and retries. */
+  public send(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | string[]>; body?: unknown; headers?: Record<string, string>; call: CallOptions }
+  ): Promise<TransportResponse> {
+    const url = new URL(`${this.baseUrl}/api/v2/${path}`)
+    // The callers hand a checked path; this holds even if one did not.
+    if (url.origin !== new URL(this.baseUrl).origin || !url.pathname.startsWith('/api/v2/')) {
+      throw new ZendeskError({ operation: opts.call.operation, error: 'RefusedPath', description: 'the request would leave the configured Zendesk API' })
+    }
+    for (const [key, value] of Object.entries(opts.query ?? {})) {
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v)
+    }
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
+    const headers = { ...opts.headers, ...(body !== undefined && { 'Content-Type': 'application/json' }), ...opts.call.headers }
+    return this.transport.send(method, url.toString(), { headers, ...(body !== undefined && { body }) }, opts.call)
+  }
+
+  public async readTicket(id: number): Promise<TicketRecord> {
+    const operation = `show ticket ${id}`
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'GET', `tickets/${id}.json`, { operation })).ticket
+  }
+
+  /** Idempotency-Key makes the transport's retry of a creation return the ticket the first attempt made. */
+  public async openTicket(ticket: RequestedTicket, idempotencyKey: string): Promise<TicketRecord> {
+    const call = { operation: 'create ticket', idempotent: true, headers: { 'Idempotency-Key': idempotencyKey } }
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'POST', 'tickets.json', call, { body: { ticket } })).ticket
+  }
+
+  public async changeTicket(id: number, fields: Record<string, unknown>): Promise<TicketRecord> {
+    const call = { operation: `update ticket ${id}`, idempotent: !('comment' in fields) }
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'PUT', `tickets/${id}.json`, call, { body: { ticket: fields } })).ticket
+  }
+
+  /** Search Users is offset-paged only (Zendesk's Users API reference). */
+  public async searchUsers(query: string, page: { number: number; size: number }): Promise<{ users: UserRecord[]; nextPage?: number }> {
+    const body = await this.resource(usersOffsetPage, 'GET', 'users/search.json', { operation: 'search users' }, {
+      query: { query, page: String(page.number), per_page: String(page.size) },
+    })
+    return { users: body.users, ...(body.next_page ? { nextPage: page.number + 1 } : {}) }
+  }
+
+  public async listAgents(page: { size: number; after?: string }): Promise<{ users: UserRecord[]; after?: string }> {
+    const body = await this.resource(usersCursorPage, 'GET', 'users.json', { operation: 'list agents' }, {
+      query: { 'role[]': ['agent', 'admin'], 'page[size]': String(page.size), ...(page.after ? { 'page[after]': page.after } : {}) },
+    })
+    return { users: body.users, ...(body.meta.has_more && body.meta.after_cursor ? { after: body.meta.after_cursor } : {}) }
+  }
+
+  public async updateUser(id: number, fields: { remote_photo_url?: string; name?: string }): Promise<UserRecord> {
+    const call = { operation: `update user ${id}`, idempotent: true }
+    return (await this.resource(z.object({ user: userRecord }), 'PUT', `users/${id}.json`, call, { body: { user: fields } })).user
   }
 
   private async ignoreNotFound(run: () => Promise<unknown>): Promise<void> {

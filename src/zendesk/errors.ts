@@ -7,7 +7,9 @@ type ZendeskFailure = {
   error?: string
   description?: string
   details?: string
+  /** Why no answer came (connection refused, no such host, timed out), and where the call went. */
   cause?: string
+  origin?: string
   /** On a 429: how long Zendesk asked to wait. */
   retryAfterMs?: number
 }
@@ -41,6 +43,17 @@ export class ZendeskError extends sdk.RuntimeError {
   public get retryAfterMs(): number | undefined {
     return this.failure.retryAfterMs
   }
+
+  /** What Zendesk answered, without the hint: for messages that give their own advice. */
+  public get answer(): string {
+    return answerOf(this.failure)
+  }
+}
+
+function answerOf(f: ZendeskFailure): string {
+  const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
+  const why = [f.description, f.details].filter(Boolean).join(': ')
+  return [what, why].filter(Boolean).join(': ')
 }
 
 /** Zendesk's answer about a ticket that was deleted: the API no longer shows it ("Deleted tickets" view only). */
@@ -48,11 +61,12 @@ export const isDeletedTicket = (thrown: unknown) =>
   thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound'
 
 function describeFailure(f: ZendeskFailure): string {
-  const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
-  const why = [f.description, f.details].filter(Boolean).join(': ')
-  const answer = f.status === undefined ? `no answer (${f.cause ?? 'network error'})` : [what, why].filter(Boolean).join(': ')
-  const hint = f.status === undefined ? 'check the subdomain and that Zendesk is reachable' : hints[f.status]
-  return `Zendesk ${f.operation} failed: ${answer}${hint ? ` (${hint})` : ''}`
+  if (f.status === undefined && f.cause !== undefined) {
+    const where = f.origin ? ` at ${f.origin}` : ''
+    return `Could not reach Zendesk${where} (${f.operation}): ${f.cause}. Check the subdomain, and that Zendesk is reachable.`
+  }
+  const hint = f.status === undefined ? undefined : hints[f.status]
+  return `Zendesk ${f.operation} failed: ${answerOf(f)}${hint ? ` (${hint})` : ''}`
 }
 
 /** Zendesk's error bodies: `{error, description, details}`, `{error: {title, message}}` or OAuth's `{error, error_description}`. */
