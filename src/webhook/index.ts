@@ -3,6 +3,7 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
+import { flushHeld } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
 import type { WebhookProps } from '../types'
 import { agentUser, announceAssignment, announceStop } from './agents'
@@ -65,6 +66,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   const { client } = props
   const { zendesk } = connect(props)
   const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
+  await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, target)
