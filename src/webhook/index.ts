@@ -5,6 +5,7 @@ import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
 import { flushHeld } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
+import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { WebhookProps } from '../types'
 import { agentUser, announceAssignment, announceStop } from './agents'
 import { bindingOf, type Bound } from './binding'
@@ -69,7 +70,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
-      await relayComments(client, zendesk, target)
+      await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
       return
     case 'assigned': {
       // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.
