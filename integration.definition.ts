@@ -20,7 +20,27 @@ const ticketOptions = {
     ),
 }
 
-const defaultConfiguration = z.object({ subdomain, ...ticketOptions })
+const knowledgeBaseOptions = {
+  syncKnowledgeBaseWithBot: z
+    .boolean()
+    .default(false)
+    .title('Sync the Help Center into a knowledge base')
+    .describe(
+      'Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves.'
+    ),
+  knowledgeBaseId: z
+    .string()
+    .optional()
+    .title('Knowledge base ID')
+    .describe('ID of the bot\'s knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID)'),
+  helpCenterLocales: z
+    .array(z.string())
+    .optional()
+    .title('Help Center locales')
+    .describe('Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center.'),
+}
+
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...knowledgeBaseOptions })
 
 const manualConfiguration = z.object({
   subdomain: subdomain.describe(
@@ -50,6 +70,7 @@ const manualConfiguration = z.object({
     .title('API token (legacy)')
     .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
   ...ticketOptions,
+  ...knowledgeBaseOptions,
 })
 
 const ticket = z.object({
@@ -134,7 +155,56 @@ export default new sdk.IntegrationDefinition({
       schema: ticket,
     },
   },
+  actions: {
+    syncKb: {
+      title: 'Sync Knowledge Base',
+      description: 'Imports the published Help Center articles into the knowledge base, updating changed ones and removing unpublished ones',
+      input: {
+        schema: z.object({
+          knowledgeBaseId: z
+            .string()
+            .optional()
+            .title('Knowledge base ID')
+            .describe('Knowledge base to fill; the one in the configuration when empty'),
+        }),
+      },
+      output: {
+        schema: z.object({
+          added: z.number().title('Added').describe('Articles new to the knowledge base'),
+          updated: z.number().title('Updated').describe('Articles edited since the last sync'),
+          removed: z.number().title('Removed').describe('Files of articles no longer published, removed'),
+          unchanged: z.number().title('Unchanged').describe('Articles already up to date'),
+        }),
+      },
+    },
+  },
+  events: {
+    articlePublished: {
+      title: 'Article Published',
+      description: 'A Help Center article was published or republished',
+      schema: z.object({
+        articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
+        articleTitle: z.string().title('Article title').describe('Title of the article'),
+        locale: z.string().title('Locale').describe('Locale of the published translation, e.g. "en-us"'),
+      }),
+    },
+    articleUnpublished: {
+      title: 'Article Unpublished',
+      description: 'A Help Center article was unpublished, archived or deleted',
+      schema: z.object({
+        articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
+        locale: z.string().optional().title('Locale').describe('Locale of the unpublished translation, when Zendesk names it'),
+      }),
+    },
+  },
   states: {
+    helpCenter: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook subscribed to Help Center article events'),
+        signingSecret: z.string().title('Signing secret').describe('Secret Zendesk signs the article events with'),
+      }),
+    },
     zendesk: {
       type: 'integration',
       schema: z.object({

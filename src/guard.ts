@@ -53,7 +53,8 @@ function refusal(req: Request): string | undefined {
 }
 
 function actionRefusal(type: unknown, input: unknown): string | undefined {
-  const actions = definition.actions ?? {}
+  // The interface's actions are merged in by `extend`, which the definition's static type does not show.
+  const actions: Record<string, { input: { schema: sdk.z.ZodTypeAny } }> = definition.actions ?? {}
   const action = typeof type === 'string' ? actions[type] : undefined
   if (!action) return `Unknown action "${String(type)}": this integration has ${Object.keys(actions).join(', ')}`
   const parsed = action.input.schema.safeParse(input)

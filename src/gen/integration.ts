@@ -7,6 +7,12 @@ export type TIntegration = {
         subdomain: string;
         /** When the user or the bot ends the HITL session, the ticket gets this status. "solved" lets an agent reopen it; "closed" is final. */
         stopStatus: "solved" | "closed";
+        /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
+        syncKnowledgeBaseWithBot: boolean;
+        /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */
+        knowledgeBaseId?: string;
+        /** Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center. */
+        helpCenterLocales?: string[];
     };
     configurations: {
         manual: {
@@ -24,9 +30,31 @@ export type TIntegration = {
             apiToken?: string;
             /** When the user or the bot ends the HITL session, the ticket gets this status. "solved" lets an agent reopen it; "closed" is final. */
             stopStatus: "solved" | "closed";
+            /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
+            syncKnowledgeBaseWithBot: boolean;
+            /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */
+            knowledgeBaseId?: string;
+            /** Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center. */
+            helpCenterLocales?: string[];
         };
     };
     actions: {
+        syncKb: {
+            input: {
+                /** Knowledge base to fill; the one in the configuration when empty */
+                knowledgeBaseId?: string;
+            };
+            output: {
+                /** Articles new to the knowledge base */
+                added: number;
+                /** Articles edited since the last sync */
+                updated: number;
+                /** Files of articles no longer published, removed */
+                removed: number;
+                /** Articles already up to date */
+                unchanged: number;
+            };
+        };
         createUser: {
             input: {
                 /** Display name of the end user */
@@ -398,6 +426,20 @@ export type TIntegration = {
         };
     };
     events: {
+        articlePublished: {
+            /** ID of the Zendesk Help Center article */
+            articleId: string;
+            /** Title of the article */
+            articleTitle: string;
+            /** Locale of the published translation, e.g. "en-us" */
+            locale: string;
+        };
+        articleUnpublished: {
+            /** ID of the Zendesk Help Center article */
+            articleId: string;
+            /** Locale of the unpublished translation, when Zendesk names it */
+            locale?: string;
+        };
         hitlAssigned: {
             /** ID of the Botpress conversation representing the HITL session */
             conversationId: string;
@@ -410,6 +452,15 @@ export type TIntegration = {
         };
     };
     states: {
+        helpCenter: {
+            type: "integration";
+            payload: {
+                /** ID of the Zendesk webhook subscribed to Help Center article events */
+                webhookId: string;
+                /** Secret Zendesk signs the article events with */
+                signingSecret: string;
+            };
+        };
         zendesk: {
             type: "integration";
             payload: {

@@ -3,6 +3,7 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, writeSetup, type Setup } from '../connection'
+import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
 import { announceAssignment, announceStop, knownAgentUser } from './agents'
 import { parseEvent, type WebhookEvent } from './events'
@@ -25,6 +26,7 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   const path = req.path.replace(/\/+$/, '')
   if (path === '/oauth/start') return startAuthorization(props)
   if (path === '/oauth') return finishAuthorization(props)
+  if (path === ARTICLE_EVENT_PATH) return handleArticleEvent(props)
   if (req.method.toUpperCase() !== 'POST') return reply(405, 'Zendesk webhooks are POST requests')
   const raw = req.body ?? ''
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return reply(413, 'the body is larger than any Zendesk trigger sends')

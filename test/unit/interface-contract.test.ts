@@ -1,10 +1,15 @@
 // Pins the hitl@2.1.0 contract that bp_modules/hitl describes: the names the hitl plugin calls, and which fields
 // are required. A change here is a change of contract with the plugin, never a refactor.
+import type * as sdk from '@botpress/sdk'
 import { describe, expect, it } from 'vitest'
 import hitl from '../../bp_modules/hitl'
 import definition from '../../integration.definition'
 
 type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; maxLength?: number; anyOf?: JsonSchema[] }
+// `extend` merges the interface's actions and events in; the definition's static type shows only its own.
+const actions = definition.actions as Record<string, { input: { schema: sdk.z.ZodTypeAny }; output: { schema: sdk.z.ZodTypeAny } }>
+const events = definition.events as Record<string, { schema: sdk.z.ZodTypeAny }>
+
 const shape = (schema: { toJSONSchema(): unknown }) => {
   const json = schema.toJSONSchema() as JsonSchema
   const props = Object.keys(json.properties ?? {}).sort()
@@ -26,7 +31,7 @@ describe('the hitl interface package', () => {
     ],
     ['stopHitl', { props: ['conversationId'], required: ['conversationId'] }, { props: [], required: [] }],
   ])('action %s takes and returns the published fields', (name, input, output) => {
-    const action = definition.actions![name]!
+    const action = actions[name]!
     expect(shape(action.input.schema)).toEqual(input)
     expect(shape(action.output.schema)).toEqual(output)
   })
@@ -35,7 +40,7 @@ describe('the hitl interface package', () => {
     ['hitlAssigned', { props: ['conversationId', 'userId'], required: ['conversationId', 'userId'] }],
     ['hitlStopped', { props: ['conversationId'], required: ['conversationId'] }],
   ])('event %s carries the published fields', (name, expected) => {
-    expect(shape(definition.events![name]!.schema)).toEqual(expected)
+    expect(shape(events[name]!.schema)).toEqual(expected)
   })
 
   it.each([
@@ -55,7 +60,7 @@ describe('the hitl interface package', () => {
   })
 
   it('takes the history in every message type the plugin may send, with the author marked', () => {
-    const history = definition.actions!.startHitl!.input.schema
+    const history = actions.startHitl!.input.schema
     const types = ['text', 'image', 'audio', 'video', 'file', 'location', 'carousel', 'card', 'dropdown', 'choice', 'bloc', 'markdown']
     for (const type of types) {
       const ok = history.safeParse({ userId: 'u', messageHistory: [{ source: { type: 'bot' }, type, payload: historySample[type] }] })
@@ -66,7 +71,7 @@ describe('the hitl interface package', () => {
   })
 
   it('resolves hitlSession to the ticket entity in startHitl', () => {
-    const props = (definition.actions!.startHitl!.input.schema.toJSONSchema() as JsonSchema).properties!
+    const props = (actions.startHitl!.input.schema.toJSONSchema() as JsonSchema).properties!
     const session = JSON.stringify(props.hitlSession)
     for (const field of ['priority', 'tags', 'groupId', 'ticketFormId', 'customFields', 'requesterName', 'requesterEmail', 'chatbotName']) {
       expect(session).toContain(`"${field}"`)
