@@ -12,6 +12,7 @@ import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse } from './faults.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
 import { loadOpenApiSpec, type OpenApiSpec } from './openapi.js'
+import { HelpCenter, type HelpCenterConsole } from './help-center.js'
 import { normalizePath, Router } from './router.js'
 import { EmulatorState, randomToken } from './state.js'
 import { TicketEngine } from './ticket-engine.js'
@@ -69,6 +70,8 @@ export interface ZendeskEmulator {
   endUser(userId: number): EndUserMailbox
   /** A comment written by an automation, by Zendesk itself or on the sample ticket (business-rules.ts). */
   automaticComment(ticketId: number, p: AutomaticComment): Comment
+  /** The Help Center (help-center.ts): its articles, and the editor actions that send article events. */
+  helpCenter: HelpCenterConsole
   state: {
     users: Map<number, User>
     tickets: Map<number, Ticket>
@@ -195,6 +198,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 30 * 24 * 60 * 60,
   }
+  const helpCenter = new HelpCenter(state, dispatcher, () => admin.id)
   const router = new Router([
     ...userRoutes(state),
     ...ticketRoutes(state, engine),
@@ -202,6 +206,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     ...webhookRoutes(state),
     ...triggerRoutes(state),
     ...oauthRoutes(state, lifetimes, () => admin.id),
+    ...helpCenter.routes(),
   ])
   const faults = new ApiFaults()
   const rates = new RateWindow()
@@ -383,6 +388,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     agent: (agentUserId) => agentConsole(state, engine, agentUserId),
     endUser: (userId) => endUserMailbox(state, engine, userId),
     automaticComment: (ticketId, p) => automaticComment(state, engine, ticketId, p, admin),
+    helpCenter: helpCenter.console(),
     state: {
       users: state.users,
       tickets: state.tickets,

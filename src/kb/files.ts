@@ -37,6 +37,17 @@ export async function listArticleFiles(client: Client, kbId: string, filter: Rec
 }
 
 export async function upsertArticleFile(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+  try {
+    await uploadArticle(client, kbId, article)
+  } catch (thrown) {
+    const reason = thrown instanceof Error ? thrown.message : String(thrown)
+    throw new sdk.RuntimeError(
+      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reason}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
+    )
+  }
+}
+
+async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
   await client.uploadFile({
     key: articleFileKey(kbId, article.locale, article.id),
     content: articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url }),
