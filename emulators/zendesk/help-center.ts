@@ -28,6 +28,7 @@ interface StoredArticle {
   author_id: number
   source_locale: string
   label_names: string[]
+  user_segment_id: number | null
   translations: Map<string, Translation>
 }
 
@@ -45,7 +46,7 @@ export interface HelpCenterConsole {
   setLocales(locales: string[]): void
   addSection(p: { name: string }): { id: number }
   /** Creates or changes an article's translation and publishes it: Zendesk sends article.published. */
-  publishArticle(p: { id?: number; sectionId: number; locale: string; title: string; body: string }): { id: number }
+  publishArticle(p: { id?: number; sectionId: number; locale: string; title: string; body: string; userSegmentId?: number }): { id: number }
   /** Unpublishes one translation (it becomes a draft): Zendesk sends article.unpublished. */
   unpublishArticle(id: number, locale: string): void
   /** Archives the article, every translation: it leaves the API, and Zendesk sends article.unpublished. */
@@ -154,7 +155,7 @@ export class HelpCenter {
       outdated: false,
       outdated_locales: [],
       permission_group_id: 1,
-      user_segment_id: null,
+      user_segment_id: a.user_segment_id,
       label_names: [...a.label_names],
       content_tag_ids: [],
       body: t.body,
@@ -275,13 +276,13 @@ export class HelpCenter {
         this.sections.set(section.id, section)
         return { id: section.id }
       },
-      publishArticle: ({ id, sectionId, locale, title, body }) => {
+      publishArticle: ({ id, sectionId, locale, title, body, userSegmentId }) => {
         const l = locale.toLowerCase()
         if (!this.locales.includes(l)) throw new Error(`The Help Center has no locale ${l}`)
         if (!this.sections.has(sectionId)) throw new Error(`No section ${sectionId}`)
         let a = id === undefined ? undefined : this.articles.get(id)
         if (!a) {
-          a = { id: id ?? this.state.recordId(), section_id: sectionId, author_id: this.authorId(), source_locale: l, label_names: [], translations: new Map() }
+          a = { id: id ?? this.state.recordId(), section_id: sectionId, author_id: this.authorId(), source_locale: l, label_names: [], user_segment_id: userSegmentId ?? null, translations: new Map() }
           this.articles.set(a.id, a)
         }
         const at = this.state.nowIso()

@@ -76,5 +76,8 @@ export async function deleteArticleFile(client: Client, fileId: string): Promise
   }
 }
 
-/** An article the knowledge base should hold: published, with a body. */
-export const belongsInKb = (a: HelpCenterArticle) => !a.draft && Boolean(a.body?.trim())
+/**
+ * An article the knowledge base should hold: published, with a body, and readable by everyone. An article
+ * restricted to a user segment (agents only, signed-in users) would otherwise reach any user of the bot.
+ */
+export const belongsInKb = (a: HelpCenterArticle) => !a.draft && Boolean(a.body?.trim()) && (a.user_segment_id ?? null) === null

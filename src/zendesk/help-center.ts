@@ -13,6 +13,8 @@ export const helpCenterArticle = z.object({
   updated_at: z.string(),
   html_url: z.string().optional(),
   section_id: z.number().nullable().optional(),
+  /** null: everyone may read it; otherwise only a user segment (signed-in users, agents) may. */
+  user_segment_id: z.number().nullable().optional(),
 })
 export type HelpCenterArticle = z.infer<typeof helpCenterArticle>
 

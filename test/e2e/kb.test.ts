@@ -34,11 +34,12 @@ beforeAll(async () => {
     ids.push(id)
     if (n < FR) zendesk.helpCenter.publishArticle({ id, sectionId, locale: 'fr', title: `Article ${n} (fr)`, body: body(n) })
   }
-  // Not synced: a locale the bot builder did not choose, a draft, an empty article.
+  // Not synced: a locale the bot builder did not choose, a draft, an empty article, an agents-only article.
   zendesk.helpCenter.publishArticle({ id: ids[0], sectionId, locale: 'de', title: 'Artikel 0', body: body(0) })
   const draft = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Draft', body: body(999) }).id
   zendesk.helpCenter.unpublishArticle(draft, 'en-us')
   zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Empty', body: '' })
+  zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Internal', body: '<p>agents only</p>', userSegmentId: 7 })
   loop = await startLoop({
     zendesk,
     register: false,
@@ -83,7 +84,7 @@ describe('syncKb', () => {
     expect(markdown).not.toMatch(/steal|color:red|<script|<table/)
     expect(fileOf(KB, ids[0]!, 'fr')).toBeDefined()
     expect(fileOf(KB, ids[0]!, 'de')).toBeUndefined()
-    expect(files.some((f) => f.tags.title === 'Draft' || f.tags.title === 'Empty')).toBe(false)
+    expect(files.some((f) => ['Draft', 'Empty', 'Internal'].includes(f.tags.title ?? ''))).toBe(false)
     // Three pages of 100 for en-us, one for fr: cursor pagination followed to the end.
     const listings = zendesk.requests.filter((r) => /\/help_center\/en-us\/articles$/.test(r.path))
     expect(listings.length).toBeGreaterThanOrEqual(3)
