@@ -1,5 +1,7 @@
 import * as sdk from '@botpress/sdk'
 import hitl from './bp_modules/hitl'
+import { actions } from './src/definitions/actions'
+import { kbActions, kbEvents } from './src/kb/definition'
 
 const { z } = sdk
 
@@ -124,6 +126,12 @@ const ticket = z.object({
     .optional()
     .title('Chatbot display name')
     .describe('Name under which the bot\'s messages appear in the ticket (default "Botpress")'),
+  chatbotPhotoUrl: z
+    .string()
+    .url()
+    .optional()
+    .title('Chatbot photo URL')
+    .describe('Public address of an image Zendesk shows as the photo of the bot\'s user in the ticket (default: none)'),
 })
 
 export default new sdk.IntegrationDefinition({
@@ -133,6 +141,7 @@ export default new sdk.IntegrationDefinition({
   description: 'Hand conversations to Zendesk Support agents and take them back when the ticket is solved.',
   icon: 'icon.svg',
   readme: 'hub.md',
+  attributes: { category: 'Customer Support' },
   configuration: {
     schema: defaultConfiguration,
     identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },
@@ -155,48 +164,8 @@ export default new sdk.IntegrationDefinition({
       schema: ticket,
     },
   },
-  actions: {
-    syncKb: {
-      title: 'Sync Knowledge Base',
-      description: 'Imports the published Help Center articles into the knowledge base, updating changed ones and removing unpublished ones',
-      input: {
-        schema: z.object({
-          knowledgeBaseId: z
-            .string()
-            .optional()
-            .title('Knowledge base ID')
-            .describe('Knowledge base to fill; the one in the configuration when empty'),
-        }),
-      },
-      output: {
-        schema: z.object({
-          added: z.number().title('Added').describe('Articles new to the knowledge base'),
-          updated: z.number().title('Updated').describe('Articles edited since the last sync'),
-          removed: z.number().title('Removed').describe('Files of articles no longer published, removed'),
-          unchanged: z.number().title('Unchanged').describe('Articles already up to date'),
-        }),
-      },
-    },
-  },
-  events: {
-    articlePublished: {
-      title: 'Article Published',
-      description: 'A Help Center article was published or republished',
-      schema: z.object({
-        articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
-        articleTitle: z.string().title('Article title').describe('Title of the article'),
-        locale: z.string().title('Locale').describe('Locale of the published translation, e.g. "en-us"'),
-      }),
-    },
-    articleUnpublished: {
-      title: 'Article Unpublished',
-      description: 'A Help Center article was unpublished, archived or deleted',
-      schema: z.object({
-        articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
-        locale: z.string().optional().title('Locale').describe('Locale of the unpublished translation, when Zendesk names it'),
-      }),
-    },
-  },
+  actions: { ...actions, ...kbActions },
+  events: kbEvents,
   states: {
     helpCenter: {
       type: 'integration',
@@ -213,11 +182,14 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
-        secretCheckedAt: z
-          .number()
-          .optional()
-          .title('Secret checked at')
-          .describe('When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch)'),
+      }),
+    },
+    signingSecret: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook the secret was read for'),
+        secret: z.string().title('Signing secret').describe('The secret Zendesk had for that webhook when last re-read'),
+        checkedAt: z.number().title('Checked at').describe('When it was re-read after a signature mismatch (ms since epoch)'),
       }),
     },
     credentials: {
@@ -281,7 +253,7 @@ export default new sdk.IntegrationDefinition({
           ticketId: { title: 'Zendesk ticket ID', description: 'ID of the Zendesk ticket of this HITL session' },
           requestKey: {
             title: 'Start request key',
-            description: 'Identifies the startHitl request that created the conversation, so a retry finds it',
+            description: 'Identifies the startHitl request creating the conversation until it finishes, so a retry of an unfinished attempt finds it',
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },

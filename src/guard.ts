@@ -53,8 +53,7 @@ function refusal(req: Request): string | undefined {
 }
 
 function actionRefusal(type: unknown, input: unknown): string | undefined {
-  // The interface's actions are merged in by `extend`, which the definition's static type does not show.
-  const actions: Record<string, { input: { schema: sdk.z.ZodTypeAny } }> = definition.actions ?? {}
+  const actions = definition.actions ?? {}
   const action = typeof type === 'string' ? actions[type] : undefined
   if (!action) return `Unknown action "${String(type)}": this integration has ${Object.keys(actions).join(', ')}`
   const parsed = action.input.schema.safeParse(input)

@@ -5,6 +5,7 @@
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketEngine } from './ticket-engine.js'
 import type { Comment, TicketStatus, User } from './types.js'
+import { deleteTicket } from './tickets.js'
 import { storeAttachment } from './uploads.js'
 
 export interface AgentConsole {
@@ -16,6 +17,8 @@ export interface AgentConsole {
   assignToMe(ticketId: number): void
   assign(ticketId: number, assigneeId: number | null): void
   setStatus(ticketId: number, status: Exclude<TicketStatus, 'new'>, p?: { comment?: { body: string; public?: boolean } }): void
+  /** The ticket's "Delete" in the agent workspace (agents with permission to delete tickets). */
+  deleteTicket(ticketId: number): void
 }
 
 export interface EndUserMailbox {
@@ -51,6 +54,7 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
       const comment = p?.comment ? { comment: { body: p.comment.body, public: p.comment.public ?? true } } : {}
       void update(ticketId, { status, ...comment })
     },
+    deleteTicket: (ticketId) => deleteTicket(state, ticketId),
   }
 }
 

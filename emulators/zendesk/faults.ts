@@ -27,6 +27,21 @@ export interface DelayFault extends Counted {
   ms: number
 }
 
+interface HoldFault extends Counted {
+  arrive(): void
+  released: Promise<void>
+}
+
+/**
+ * An answer held on its way back until the test releases it (the request itself is done): two operations
+ * interleaved exactly, as network latency interleaves them, with no clock involved.
+ */
+export interface Hold {
+  /** Resolves when a matching request was answered and its answer is being held. */
+  reached: Promise<void>
+  release(): void
+}
+
 export const ACCOUNT_RATE_LIMIT = 700
 
 function matches(fault: Matcher, method: string, path: string): boolean {
@@ -43,6 +58,7 @@ export class ApiFaults {
   private rateLimits: RateLimitFault[] = []
   private serverErrors: ServerErrorFault[] = []
   private delays: DelayFault[] = []
+  private holds: HoldFault[] = []
 
   rateLimit(p: { count: number; retryAfterSeconds?: number; path?: RegExp; method?: string }): void {
     this.rateLimits.push({ ...p, remaining: p.count, retryAfterSeconds: p.retryAfterSeconds ?? 60 })
@@ -56,10 +72,27 @@ export class ApiFaults {
     this.delays.push({ ...p, remaining: p.count ?? Number.POSITIVE_INFINITY })
   }
 
+  hold(p: { path?: RegExp; method?: string; count?: number }): Hold {
+    let arrive = () => {}
+    let release = () => {}
+    const reached = new Promise<void>((resolve) => (arrive = resolve))
+    const released = new Promise<void>((resolve) => (release = resolve))
+    this.holds.push({ ...p, remaining: p.count ?? 1, arrive, released })
+    return { reached, release }
+  }
+
   clear(): void {
     this.rateLimits = []
     this.serverErrors = []
     this.delays = []
+    this.holds = []
+  }
+
+  async takeHold(method: string, path: string): Promise<void> {
+    const fault = take(this.holds, method, path)
+    if (!fault) return
+    fault.arrive()
+    await fault.released
   }
 
   takeDelay(method: string, path: string): number {

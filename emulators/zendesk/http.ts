@@ -12,6 +12,8 @@ export interface ApiRequest {
   path: string
   params: Record<string, string>
   query: Record<string, string>
+  /** Every value of a repeated parameter (`role[]=agent&role[]=admin`); `query` keeps the last. */
+  searchParams?: URLSearchParams
   headers: Record<string, string>
   /** Parsed JSON (or form) body; undefined when the request had none. */
   body: unknown

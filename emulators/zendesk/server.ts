@@ -8,7 +8,7 @@ import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } 
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
 import { WebhookDispatcher } from './delivery.js'
 import { ApiError, badRequest, invalidEndpoint } from './errors.js'
-import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse } from './faults.js'
+import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse, type Hold } from './faults.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
 import { loadOpenApiSpec, type OpenApiSpec } from './openapi.js'
@@ -32,6 +32,7 @@ import type {
 } from './types.js'
 import { MAX_UPLOAD_BYTES, uploadRoutes } from './uploads.js'
 import { createUser, userRoutes } from './users.js'
+import { userListRoutes } from './user-lists.js'
 import { webhookRoutes } from './webhooks.js'
 
 export interface ZendeskEmulatorOptions {
@@ -89,6 +90,8 @@ export interface ZendeskEmulator {
     rateLimit(p: { count: number; retryAfterSeconds?: number; path?: RegExp; method?: string }): void
     serverError(p: { count: number; status?: 500 | 502 | 503 | 504; path?: RegExp; method?: string; afterWrite?: boolean }): void
     delay(p: { ms: number; count?: number; path?: RegExp; method?: string }): void
+    /** Holds the answer of the next `count` (1) matching API requests, done already, until `release()`. */
+    hold(p: { count?: number; path?: RegExp; method?: string }): Hold
     duplicateDeliveries(times: number): void
     reorderDeliveries(on: boolean): void
     holdDeliveries(): void
@@ -201,6 +204,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
   const helpCenter = new HelpCenter(state, dispatcher, () => admin.id)
   const router = new Router([
     ...userRoutes(state),
+    ...userListRoutes(state),
     ...ticketRoutes(state, engine),
     ...uploadRoutes(state),
     ...webhookRoutes(state),
@@ -272,7 +276,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       Object.entries(incoming.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
     )
     const { raw, tooLarge } = await readBody(incoming)
-    const req: ApiRequest = { method, path, params: {}, query, headers, body: undefined, rawBody: raw, bodyTooLarge: tooLarge }
+    const req: ApiRequest = { method, path, params: {}, query, searchParams: requestUrl.searchParams, headers, body: undefined, rawBody: raw, bodyTooLarge: tooLarge }
     let route: Route | undefined
     let response: ApiResponse
     let writeFault: 500 | 502 | 503 | 504 | undefined
@@ -304,6 +308,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     }
     if (writeFault !== undefined) response = serverErrorResponse(writeFault)
     checkResponse(route, req, response)
+    await faults.takeHold(method, path)
 
     const responseHeaders: Record<string, string> = { ...rates.headers(path, method), ...response.headers }
     let payload: Buffer | string = ''
@@ -406,6 +411,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       rateLimit: (p) => faults.rateLimit(p),
       serverError: (p) => faults.serverError(p),
       delay: (p) => faults.delay(p),
+      hold: (p) => faults.hold(p),
       duplicateDeliveries: (times) => void (dispatcher.duplicates = Math.max(1, times)),
       reorderDeliveries: (on) => void (dispatcher.reorder = on),
       holdDeliveries: () => dispatcher.hold(),

@@ -49,6 +49,8 @@ export interface IdempotencyEntry {
 export class EmulatorState {
   readonly users = new Map<number, User>()
   readonly tickets = new Map<number, Ticket>()
+  /** Soft-deleted tickets: Zendesk keeps them in "Deleted tickets", and the API answers 404 for them. */
+  readonly deletedTickets = new Map<number, Ticket>()
   readonly comments = new Map<number, Comment[]>()
   readonly webhooks = new Map<string, Webhook>()
   readonly triggers = new Map<number, Trigger>()

@@ -119,6 +119,19 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
     {
+      // Delete Ticket soft-deletes (OpenAPI DeleteTicket; the soft-deleted ticket is then listed by
+      // ListDeletedTickets and restored or purged there): 204 without a body, and from then on the tickets
+      // endpoints answer 404 RecordNotFound for it. No trigger runs: a deletion is not a ticket update.
+      method: 'DELETE',
+      pattern: '/api/v2/tickets/:ticket_id',
+      auth: 'api',
+      resource: 'tickets',
+      handler: (req) => {
+        deleteTicket(state, requireTicket(state, req.params.ticket_id).id)
+        return { status: 204 }
+      },
+    },
+    {
       method: 'GET',
       pattern: '/api/v2/tickets/:ticket_id/comments',
       auth: 'api',
@@ -129,6 +142,13 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
   ]
+}
+
+export function deleteTicket(state: EmulatorState, ticketId: number): void {
+  const ticket = state.tickets.get(ticketId)
+  if (!ticket) throw new Error(`No ticket ${ticketId} in the Zendesk emulator`)
+  state.tickets.delete(ticketId)
+  state.deletedTickets.set(ticketId, ticket)
 }
 
 function encodeCursor(commentId: number): string {

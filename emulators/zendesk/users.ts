@@ -2,6 +2,7 @@ import { recordInvalid, recordNotFound, type FieldError } from './errors.js'
 import { asRecord, json, objectBody, type ApiRequest, type Route } from './http.js'
 import type { EmulatorState } from './state.js'
 import type { Photo, User, UserRole } from './types.js'
+import { offsetPage } from './user-lists.js'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const ROLES: readonly UserRole[] = ['end-user', 'agent', 'admin']
@@ -190,7 +191,7 @@ export function userRoutes(state: EmulatorState): Route[] {
         const users = [...state.users.values()].filter((u) =>
           externalId !== undefined ? u.external_id === externalId : query !== undefined ? matchesQuery(u, query) : false,
         )
-        return json(200, listBody(users))
+        return offsetPage(req, `${state.baseUrl}/api/v2/users/search.json`, users)
       },
     },
     {

@@ -2,14 +2,9 @@ import { createHash } from 'node:crypto'
 import * as sdk from '@botpress/sdk'
 import { connect, instanceTag } from '../connection'
 import { renderTranscript } from '../mapping/transcript'
+import { showChatbotPhoto } from './chatbot-photo'
 import type { NewTicket } from '../zendesk/client'
 import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
-
-/**
- * A retried startHitl (same input, within this window) finds the conversation and ticket of the first attempt;
- * the same request made later is a new session.
- */
-const RETRY_WINDOW_MS = 10 * 60_000
 
 export async function startHitl(props: ActionProps<'startHitl'>): Promise<ActionOutput<'startHitl'>> {
   const { input, client, ctx } = props
@@ -34,6 +29,9 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
     })
   }
 
+  // A retry of an attempt that did not finish finds its conversation, and the Idempotency-Key (the conversation id)
+  // its ticket. The key is released when the attempt finishes, so an identical request after that (the same linked
+  // user escalating again with the same last page of chat) is a new session, never a stopped one revived.
   const requestKey = requestKeyOf(ctx.webhookId, input)
   const { conversation } = await client.getOrCreateConversation({
     channel: 'hitl',
@@ -63,14 +61,14 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
 
   await client.updateConversation({
     id: conversation.id,
-    tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId },
+    tags: { ticketId: String(ticket.id), requesterUserId: user.id, requesterZendeskId, requestKey: '' },
   })
+  if (session.chatbotPhotoUrl) await showChatbotPhoto(props, zendesk, session.chatbotPhotoUrl)
   return { conversationId: conversation.id }
 }
 
-function requestKeyOf(webhookId: string, input: StartHitlInput, now = Date.now()): string {
-  const window = Math.floor(now / RETRY_WINDOW_MS)
-  return createHash('sha256').update(JSON.stringify([webhookId, window, input])).digest('hex').slice(0, 40)
+function requestKeyOf(webhookId: string, input: StartHitlInput): string {
+  return createHash('sha256').update(JSON.stringify([webhookId, input])).digest('hex').slice(0, 40)
 }
 
 const numericId = (value: string | undefined, field: string): number | undefined => {
@@ -97,5 +95,5 @@ function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comme
 }
 
 /** Zendesk tags are lowercase words; spaces would split one tag into several. */
-const zendeskTags = (tags: string[] = []) =>
+export const zendeskTags = (tags: string[] = []) =>
   tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)

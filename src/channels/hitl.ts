@@ -1,10 +1,10 @@
 // A message in the HITL conversation becomes one public comment on the ticket, authored by the end user (or by
 // the bot's Zendesk user for the plugin's notices); media become attachments.
 import * as sdk from '@botpress/sdk'
-import { connect, instanceTag, readSetup } from '../connection'
+import { connect, readSetup } from '../connection'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import type { ZendeskTicket } from '../zendesk/schemas'
+import { commentOnEndedTicket } from './ended-ticket'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
 
 /** Zendesk's attachment limit. */
@@ -40,15 +40,13 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     ...(uploads.length ? { uploads } : {}),
   }
 
-  let commentId: number
+  let commentId: number | undefined
   try {
     commentId = (await zendesk.addComment(ticketId, comment)).commentId
   } catch (thrown) {
-    const closed = await zendesk.closedTicket(ticketId, thrown)
-    if (!closed) throw thrown
-    commentId = await followUp(props, zendesk, closed, comment)
+    commentId = await commentOnEndedTicket(props, zendesk, ticketId, comment, thrown)
   }
-  await ack({ tags: { zendeskCommentId: String(commentId) } })
+  if (commentId !== undefined) await ack({ tags: { zendeskCommentId: String(commentId) } })
 }
 
 async function authorOf({ payload, conversation, client, ctx }: HitlMessageProps): Promise<number> {
@@ -87,31 +85,6 @@ export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
   if (text.length <= max) return text
   const note = `\n\n[message cut: ${text.length - max} more characters]`
   return text.slice(0, max - note.length) + note
-}
-
-/**
- * A closed ticket refuses comments for good. The message is not lost: it opens a follow-up ticket linked to the
- * closed one and to the same conversation, and the agent continues there.
- */
-async function followUp(props: HitlMessageProps, zendesk: ZendeskApi, closed: ZendeskTicket, comment: NewComment): Promise<number> {
-  const { conversation, client, ctx } = props
-  const closedId = closed.id
-  const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
-  if (!requesterId) throw new sdk.RuntimeError(`Ticket ${closedId} is closed and its requester is unknown: start a new session.`)
-  const { ticket, commentId } = await zendesk.createTicket(
-    {
-      subject: `Follow-up: ${closed.subject ?? `ticket ${closedId}`}`,
-      comment,
-      requester_id: requesterId,
-      external_id: conversation.id,
-      tags: [instanceTag(ctx.webhookId), 'botpress_hitl'],
-      via_followup_source_id: closedId,
-    },
-    `${conversation.id}:follow-up:${closedId}`
-  )
-  await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
-  if (!commentId) throw new sdk.RuntimeError(`Zendesk created follow-up ticket ${ticket.id} without its comment.`)
-  return commentId
 }
 
 const handlers = Object.fromEntries(

@@ -39,6 +39,266 @@ export type TIntegration = {
         };
     };
     actions: {
+        getTicket: {
+            input: {
+                /** ID of the Zendesk ticket, e.g. "123" (the number in the ticket's address) */
+                ticketId: string;
+            };
+            output: {
+                /** The ticket as Zendesk has it now */
+                ticket: {
+                    /** ID of the ticket in Zendesk */
+                    id: number;
+                    /** Address of the ticket in the Zendesk agent workspace */
+                    url: string;
+                    /** Subject of the ticket */
+                    subject: string | null;
+                    /** Text of the ticket's first comment */
+                    description: string | null;
+                    /** Status of the ticket: new, open, pending, hold, solved or closed */
+                    status: "new" | "open" | "pending" | "hold" | "solved" | "closed";
+                    /** Priority of the ticket, null when unset */
+                    priority: "low" | "normal" | "high" | "urgent" | null;
+                    /** Type of the ticket, null when unset */
+                    type: "question" | "incident" | "problem" | "task" | null;
+                    /** Zendesk ID of the user who asked */
+                    requesterId: number | null;
+                    /** Zendesk ID of the agent assigned, null when unassigned */
+                    assigneeId: number | null;
+                    /** Zendesk ID of the group assigned, null when none */
+                    groupId: number | null;
+                    /** ID of the ticket form, null when the default form */
+                    ticketFormId: string | null;
+                    /** Tags of the ticket */
+                    tags: string[];
+                    /** External ID (a HITL ticket has its Botpress conversation ID here) */
+                    externalId: string | null;
+                    /** When the ticket was created (ISO 8601) */
+                    createdAt: string;
+                    /** When the ticket last changed (ISO 8601) */
+                    updatedAt: string;
+                    /** How the ticket was created */
+                    via: {
+                        /** Channel the ticket came from, e.g. "api", "web", "email" */
+                        channel: string;
+                    };
+                };
+            };
+        };
+        findCustomer: {
+            input: {
+                /** Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" or "role:end-user" */
+                query: string;
+                /** How many results one call returns, 1 to 100 (default 100) */
+                pageSize?: number;
+                /** The nextCursor of the previous call, to get the next page; leave empty for the first page */
+                cursor?: string;
+            };
+            output: {
+                /** Users matching the query, in Zendesk's order */
+                customers: Array<{
+                    /** ID of the user in Zendesk */
+                    id: number;
+                    /** Name of the user */
+                    name: string;
+                    /** Primary email of the user, null when none */
+                    email: string | null;
+                    /** Phone number of the user, null when none */
+                    phone: string | null;
+                    /** Address of the user's photo, null when none */
+                    photo: string | null;
+                    /** end-user, agent or admin */
+                    role: "end-user" | "agent" | "admin";
+                    /** Tags of the user */
+                    tags: string[];
+                    /** External ID of the user (a Botpress user ID for the users this integration created) */
+                    externalId: string | null;
+                    /** Values of the custom user fields that are set, as text */
+                    userFields: {
+                        [key: string]: string;
+                    };
+                    /** When the user was created (ISO 8601) */
+                    createdAt: string;
+                    /** When the user last changed (ISO 8601) */
+                    updatedAt: string;
+                }>;
+                /** Pass it as cursor to get the next page; absent on the last page */
+                nextCursor?: string;
+            };
+        };
+        createTicket: {
+            input: {
+                /** Subject of the ticket */
+                subject: string;
+                /** First comment of the ticket: what the requester needs */
+                comment: string;
+                /** Name of the requester; used when Zendesk does not know the email yet */
+                requesterName: string;
+                /** Email of the requester: Zendesk finds the user by it, or creates one */
+                requesterEmail: string;
+                /** ID of the Zendesk ticket form to use (Admin Center > Objects and rules > Tickets > Forms) */
+                ticketFormId?: string;
+                /** Priority of the ticket */
+                priority?: "low" | "normal" | "high" | "urgent";
+                /** Type of the ticket */
+                type?: "question" | "incident" | "problem" | "task";
+                /** Tags to add, e.g. "vip" (Zendesk lowercases them) */
+                tags?: string[];
+            };
+            output: {
+                /** The ticket Zendesk created */
+                ticket: {
+                    /** ID of the ticket in Zendesk */
+                    id: number;
+                    /** Address of the ticket in the Zendesk agent workspace */
+                    url: string;
+                    /** Subject of the ticket */
+                    subject: string | null;
+                    /** Text of the ticket's first comment */
+                    description: string | null;
+                    /** Status of the ticket: new, open, pending, hold, solved or closed */
+                    status: "new" | "open" | "pending" | "hold" | "solved" | "closed";
+                    /** Priority of the ticket, null when unset */
+                    priority: "low" | "normal" | "high" | "urgent" | null;
+                    /** Type of the ticket, null when unset */
+                    type: "question" | "incident" | "problem" | "task" | null;
+                    /** Zendesk ID of the user who asked */
+                    requesterId: number | null;
+                    /** Zendesk ID of the agent assigned, null when unassigned */
+                    assigneeId: number | null;
+                    /** Zendesk ID of the group assigned, null when none */
+                    groupId: number | null;
+                    /** ID of the ticket form, null when the default form */
+                    ticketFormId: string | null;
+                    /** Tags of the ticket */
+                    tags: string[];
+                    /** External ID (a HITL ticket has its Botpress conversation ID here) */
+                    externalId: string | null;
+                    /** When the ticket was created (ISO 8601) */
+                    createdAt: string;
+                    /** When the ticket last changed (ISO 8601) */
+                    updatedAt: string;
+                    /** How the ticket was created */
+                    via: {
+                        /** Channel the ticket came from, e.g. "api", "web", "email" */
+                        channel: string;
+                    };
+                };
+            };
+        };
+        closeTicket: {
+            input: {
+                /** ID of the Zendesk ticket, e.g. "123" (the number in the ticket's address) */
+                ticketId: string;
+                /** Public comment added as the ticket closes, authored by the bot's Zendesk user */
+                comment?: string;
+            };
+            output: {
+                /** The ticket after closing */
+                ticket: {
+                    /** ID of the ticket in Zendesk */
+                    id: number;
+                    /** Address of the ticket in the Zendesk agent workspace */
+                    url: string;
+                    /** Subject of the ticket */
+                    subject: string | null;
+                    /** Text of the ticket's first comment */
+                    description: string | null;
+                    /** Status of the ticket: new, open, pending, hold, solved or closed */
+                    status: "new" | "open" | "pending" | "hold" | "solved" | "closed";
+                    /** Priority of the ticket, null when unset */
+                    priority: "low" | "normal" | "high" | "urgent" | null;
+                    /** Type of the ticket, null when unset */
+                    type: "question" | "incident" | "problem" | "task" | null;
+                    /** Zendesk ID of the user who asked */
+                    requesterId: number | null;
+                    /** Zendesk ID of the agent assigned, null when unassigned */
+                    assigneeId: number | null;
+                    /** Zendesk ID of the group assigned, null when none */
+                    groupId: number | null;
+                    /** ID of the ticket form, null when the default form */
+                    ticketFormId: string | null;
+                    /** Tags of the ticket */
+                    tags: string[];
+                    /** External ID (a HITL ticket has its Botpress conversation ID here) */
+                    externalId: string | null;
+                    /** When the ticket was created (ISO 8601) */
+                    createdAt: string;
+                    /** When the ticket last changed (ISO 8601) */
+                    updatedAt: string;
+                    /** How the ticket was created */
+                    via: {
+                        /** Channel the ticket came from, e.g. "api", "web", "email" */
+                        channel: string;
+                    };
+                };
+            };
+        };
+        listAgents: {
+            input: {
+                /** Only agents whose "availability" user field is "online", as the official integration reads it (default: every agent) */
+                isOnline?: boolean;
+                /** How many results one call returns, 1 to 100 (default 100) */
+                pageSize?: number;
+                /** The nextCursor of the previous call, to get the next page; leave empty for the first page */
+                cursor?: string;
+            };
+            output: {
+                /** Agents and admins of this page */
+                agents: Array<{
+                    /** ID of the user in Zendesk */
+                    id: number;
+                    /** Name of the user */
+                    name: string;
+                    /** Primary email of the user, null when none */
+                    email: string | null;
+                    /** Phone number of the user, null when none */
+                    phone: string | null;
+                    /** Address of the user's photo, null when none */
+                    photo: string | null;
+                    /** end-user, agent or admin */
+                    role: "end-user" | "agent" | "admin";
+                    /** Tags of the user */
+                    tags: string[];
+                    /** External ID of the user (a Botpress user ID for the users this integration created) */
+                    externalId: string | null;
+                    /** Values of the custom user fields that are set, as text */
+                    userFields: {
+                        [key: string]: string;
+                    };
+                    /** When the user was created (ISO 8601) */
+                    createdAt: string;
+                    /** When the user last changed (ISO 8601) */
+                    updatedAt: string;
+                }>;
+                /** Pass it as cursor to get the next page; absent on the last page */
+                nextCursor?: string;
+            };
+        };
+        callApi: {
+            input: {
+                /** GET, POST, PUT, PATCH or DELETE */
+                method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                /** A path under /api/v2, e.g. "tickets/123.json" or "/api/v2/groups.json"; never a full URL */
+                path: string;
+                /** JSON object of query parameters, e.g. {"page[size]": "10"} */
+                params?: string;
+                /** JSON body for POST, PUT and PATCH, e.g. {"ticket": {"status": "open"}} */
+                requestBody?: string;
+                /** JSON object of extra request headers; credentials and connection headers cannot be set */
+                headers?: string;
+            };
+            output: {
+                /** HTTP status Zendesk answered, after retries of 429 and 5xx */
+                status: number;
+                /** The headers that matter: rate limits (x-rate-limit*, ratelimit-*, zendesk-ratelimit-*), retry-after, content-type, location */
+                headers: {
+                    [key: string]: string;
+                };
+                /** Body Zendesk answered, parsed from JSON (text otherwise, null when empty) */
+                data?: any;
+            };
+        };
         syncKb: {
             input: {
                 /** Knowledge base to fill; the one in the configuration when empty */
@@ -101,6 +361,8 @@ export type TIntegration = {
                     requesterEmail?: string;
                     /** Name under which the bot's messages appear in the ticket (default "Botpress") */
                     chatbotName?: string;
+                    /** Public address of an image Zendesk shows as the photo of the bot's user in the ticket (default: none) */
+                    chatbotPhotoUrl?: string;
                 };
                 /** History of all messages in the conversation up to this point. Should be displayed to the human agent in the external service. */
                 messageHistory: Array<{
@@ -290,6 +552,11 @@ export type TIntegration = {
                                 address?: string;
                                 title?: string;
                             };
+                        } | {
+                            type: "markdown";
+                            payload: {
+                                markdown: string;
+                            };
                         }>;
                     };
                 } | {
@@ -325,7 +592,7 @@ export type TIntegration = {
                     text: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 image: {
@@ -333,7 +600,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 audio: {
@@ -341,7 +608,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 video: {
@@ -349,7 +616,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 file: {
@@ -357,7 +624,7 @@ export type TIntegration = {
                     title?: string;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
                 bloc: {
@@ -398,10 +665,15 @@ export type TIntegration = {
                             address?: string;
                             title?: string;
                         };
+                    } | {
+                        type: "markdown";
+                        payload: {
+                            markdown: string;
+                        };
                     }>;
                     /** Allows sending a message pretending to be a certain user */
                     userId?: string;
-                    /** Extra data attached to the message by the sender (at most 500 characters) */
+                    /** Additional data to send with the message, useful for custom integrations. Must be encoded in a string. */
                     additionalData?: string;
                 };
             };
@@ -474,8 +746,17 @@ export type TIntegration = {
                 botUserId: number;
                 /** Tag on every ticket this integration instance created */
                 instanceTag: string;
-                /** When the signing secret was last re-read from Zendesk after a signature mismatch (ms since epoch) */
-                secretCheckedAt?: number;
+            };
+        };
+        signingSecret: {
+            type: "integration";
+            payload: {
+                /** ID of the Zendesk webhook the secret was read for */
+                webhookId: string;
+                /** The secret Zendesk had for that webhook when last re-read */
+                secret: string;
+                /** When it was re-read after a signature mismatch (ms since epoch) */
+                checkedAt: number;
             };
         };
         credentials: {
@@ -563,6 +844,8 @@ export type TIntegration = {
             requesterEmail?: string;
             /** Name under which the bot's messages appear in the ticket (default "Botpress") */
             chatbotName?: string;
+            /** Public address of an image Zendesk shows as the photo of the bot's user in the ticket (default: none) */
+            chatbotPhotoUrl?: string;
         };
     };
 };

@@ -2,18 +2,16 @@
 // handler per event). Whatever is refused is refused with a 4xx and leaves no trace but a log line.
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
-import { connect, readSetup, writeSetup, type Setup } from '../connection'
+import { connect, readSetup, type Setup } from '../connection'
+import { verifyWithRotation } from '../setup/signing-secret'
 import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
 import { announceAssignment, announceStop, knownAgentUser } from './agents'
 import { parseEvent, type WebhookEvent } from './events'
 import { relayComments } from './relay'
-import { verify, type Verdict } from './verify'
 
 /** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
 export const MAX_BODY_BYTES = 64 * 1024
-/** After a signature mismatch the secret is re-read from Zendesk (it may have been rotated), at most this often. */
-const SECRET_RECHECK_MS = 60_000
 
 const reply = (status: number, message: string): sdk.Response => ({
   status,
@@ -46,15 +44,6 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   if (parsed.event.instance !== setup.instanceTag) return reply(200, 'ignored: ticket of another integration instance')
   await route(props, setup, parsed.event)
   return reply(200, 'ok')
-}
-
-async function verifyWithRotation(props: WebhookProps, raw: string, setup: Setup): Promise<Verdict> {
-  const verdict = verify(raw, props.req.headers, setup.signingSecret)
-  const recheckDue = !setup.secretCheckedAt || Date.now() - setup.secretCheckedAt > SECRET_RECHECK_MS
-  if (verdict.ok || verdict.refusal !== 'mismatch' || !recheckDue) return verdict
-  const secret = await connect(props).zendesk.signingSecret(setup.webhookId)
-  await writeSetup(props, { ...setup, signingSecret: secret, secretCheckedAt: Date.now() })
-  return secret === setup.signingSecret ? verdict : verify(raw, props.req.headers, secret)
 }
 
 async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Promise<void> {

@@ -5,8 +5,14 @@ import { z } from 'zod'
 import { ZendeskError } from './errors'
 import {
   commentsPage,
+  ticketRecord,
   ticketUpdate,
   tokenResponse,
+  userRecord,
+  usersCursorPage,
+  usersOffsetPage,
+  type TicketRecord,
+  type UserRecord,
   zendeskTicket,
   zendeskUser,
   type TokenResponse,
@@ -14,7 +20,7 @@ import {
   type ZendeskTicket,
   type ZendeskUser,
 } from './schemas'
-import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type Sleep } from './transport'
+import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type Sleep, type TransportResponse } from './transport'
 
 export type NewComment = {
   body?: string
@@ -36,6 +42,17 @@ export type NewTicket = {
   ticket_form_id?: number
   custom_fields?: { id: number; value: string }[]
   via_followup_source_id?: number
+}
+
+/** A ticket a bot builder opens outside of a HITL session: Zendesk finds the requester by email, or creates it. */
+export type RequestedTicket = {
+  subject: string
+  comment: { body: string }
+  requester: { name: string; email: string }
+  ticket_form_id?: number
+  priority?: string
+  type?: string
+  tags?: string[]
 }
 
 export type Trigger = { id: number; title: string }
@@ -269,6 +286,73 @@ export class ZendeskApi {
       { operation: `OAuth ${grant.grant_type ?? 'token'} grant`, idempotent: grant.grant_type === 'client_credentials', anonymous: true }
     )
     return parse(tokenResponse, res.body, 'OAuth token')
+  }
+
+  /** GET/POST/PUT a JSON resource under /api/v2 through the transport, the body parsed with `schema`. */
+  private async resource<S extends z.ZodTypeAny>(
+    schema: S,
+    method: string,
+    path: string,
+    call: CallOptions,
+    payload?: { query?: Record<string, string | string[]>; body?: unknown }
+  ): Promise<z.output<S>> {
+    const res = await this.send(method, path, { ...payload, call })
+    return parse(schema, res.body, call.operation)
+  }
+
+  /** One request under /api/v2 (a path checked by the caller), with the transport's credentials and retries. */
+  public send(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | string[]>; body?: unknown; headers?: Record<string, string>; call: CallOptions }
+  ): Promise<TransportResponse> {
+    const url = new URL(`${this.baseUrl}/api/v2/${path}`)
+    // The callers hand a checked path; this holds even if one did not.
+    if (url.origin !== new URL(this.baseUrl).origin || !url.pathname.startsWith('/api/v2/')) {
+      throw new ZendeskError({ operation: opts.call.operation, error: 'RefusedPath', description: 'the request would leave the configured Zendesk API' })
+    }
+    for (const [key, value] of Object.entries(opts.query ?? {})) {
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v)
+    }
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
+    const headers = { ...opts.headers, ...(body !== undefined && { 'Content-Type': 'application/json' }), ...opts.call.headers }
+    return this.transport.send(method, url.toString(), { headers, ...(body !== undefined && { body }) }, opts.call)
+  }
+
+  public async readTicket(id: number): Promise<TicketRecord> {
+    const operation = `show ticket ${id}`
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'GET', `tickets/${id}.json`, { operation })).ticket
+  }
+
+  /** Idempotency-Key makes the transport's retry of a creation return the ticket the first attempt made. */
+  public async openTicket(ticket: RequestedTicket, idempotencyKey: string): Promise<TicketRecord> {
+    const call = { operation: 'create ticket', idempotent: true, headers: { 'Idempotency-Key': idempotencyKey } }
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'POST', 'tickets.json', call, { body: { ticket } })).ticket
+  }
+
+  public async changeTicket(id: number, fields: Record<string, unknown>): Promise<TicketRecord> {
+    const call = { operation: `update ticket ${id}`, idempotent: !('comment' in fields) }
+    return (await this.resource(z.object({ ticket: ticketRecord }), 'PUT', `tickets/${id}.json`, call, { body: { ticket: fields } })).ticket
+  }
+
+  /** Search Users is offset-paged only (Zendesk's Users API reference). */
+  public async searchUsers(query: string, page: { number: number; size: number }): Promise<{ users: UserRecord[]; nextPage?: number }> {
+    const body = await this.resource(usersOffsetPage, 'GET', 'users/search.json', { operation: 'search users' }, {
+      query: { query, page: String(page.number), per_page: String(page.size) },
+    })
+    return { users: body.users, ...(body.next_page ? { nextPage: page.number + 1 } : {}) }
+  }
+
+  public async listAgents(page: { size: number; after?: string }): Promise<{ users: UserRecord[]; after?: string }> {
+    const body = await this.resource(usersCursorPage, 'GET', 'users.json', { operation: 'list agents' }, {
+      query: { 'role[]': ['agent', 'admin'], 'page[size]': String(page.size), ...(page.after ? { 'page[after]': page.after } : {}) },
+    })
+    return { users: body.users, ...(body.meta.has_more && body.meta.after_cursor ? { after: body.meta.after_cursor } : {}) }
+  }
+
+  public async updateUser(id: number, fields: { remote_photo_url?: string; name?: string }): Promise<UserRecord> {
+    const call = { operation: `update user ${id}`, idempotent: true }
+    return (await this.resource(z.object({ user: userRecord }), 'PUT', `users/${id}.json`, call, { body: { user: fields } })).user
   }
 
   private async ignoreNotFound(run: () => Promise<unknown>): Promise<void> {

@@ -37,6 +37,10 @@ export class ZendeskError extends sdk.RuntimeError {
   }
 }
 
+/** Zendesk's answer about a ticket that was deleted: the API no longer shows it ("Deleted tickets" view only). */
+export const isDeletedTicket = (thrown: unknown) =>
+  thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound'
+
 function describeFailure(f: ZendeskFailure): string {
   const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
   const why = [f.description, f.details].filter(Boolean).join(': ')

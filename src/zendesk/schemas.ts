@@ -67,3 +67,45 @@ export const tokenResponse = z.object({
   scope: z.string().optional(),
 })
 export type TokenResponse = z.infer<typeof tokenResponse>
+
+// The fuller views the bot builder's actions return (getTicket, findCustomer, …): parsed, so a field Zendesk
+// answers in an unexpected shape is an error naming it rather than a wrong value in a flow.
+export const ticketRecord = z.object({
+  id,
+  subject: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
+  status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed']),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable().optional(),
+  type: z.enum(['question', 'incident', 'problem', 'task']).nullable().optional(),
+  requester_id: id.nullable().optional(),
+  assignee_id: id.nullable().optional(),
+  group_id: id.nullable().optional(),
+  ticket_form_id: id.nullable().optional(),
+  tags: z.array(z.string()).default([]),
+  external_id: z.string().nullable().optional(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  via: z.object({ channel: z.union([z.string(), z.number()]).nullable().optional() }).passthrough().nullable().optional(),
+})
+export type TicketRecord = z.infer<typeof ticketRecord>
+
+export const userRecord = z.object({
+  id,
+  name: z.string().nullable().default(''),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  photo: z.object({ content_url: z.string().nullable().optional() }).passthrough().nullable().optional(),
+  role: z.enum(['end-user', 'agent', 'admin']),
+  tags: z.array(z.string()).default([]),
+  external_id: z.string().nullable().optional(),
+  user_fields: z.record(z.unknown()).nullable().default({}),
+  created_at: z.string(),
+  updated_at: z.string(),
+})
+export type UserRecord = z.infer<typeof userRecord>
+
+export const usersOffsetPage = z.object({ users: z.array(userRecord), next_page: z.string().nullable().optional() })
+export const usersCursorPage = z.object({
+  users: z.array(userRecord),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).passthrough(),
+})

@@ -39,9 +39,11 @@ export type CallOptions = {
   headers?: Record<string, string>
   /** Sent without Authorization (the OAuth token endpoint). */
   anonymous?: boolean
+  /** The final answer is returned whatever its status (after the same retries), for callers that show it as is. */
+  anyStatus?: boolean
 }
 
-type TransportResponse = { status: number; headers: Headers; body: unknown }
+export type TransportResponse = { status: number; headers: Headers; body: unknown }
 
 const callContext = new AsyncLocalStorage<CallOptions>()
 
@@ -129,7 +131,7 @@ export class ZendeskTransport {
         await this.sleep(this.backoff(attempt))
         continue
       }
-      if (res.status >= 300) throw new ZendeskError(failureFromBody(call.operation, res.status, body))
+      if (res.status >= 300 && !call.anyStatus) throw new ZendeskError(failureFromBody(call.operation, res.status, body))
       return { status: res.status, headers: res.headers, body }
     }
   }

@@ -165,7 +165,11 @@ describe('webhook security', () => {
       zendesk.agent(zendesk.createAgent({ name: 'Rota', email: 'rota@acme.test' }).id).reply(session.ticketId, { body: 'after rotation' })
       await zendesk.settled()
       expect(plugin.toUser(session).map((m) => m.payload.text)).toEqual(['after rotation'])
-      expect(setupOf(own).signingSecret).not.toBe(signingSecret)
+      // register alone writes the setup; the re-read secret is kept beside it, bound to its webhook.
+      expect(setupOf(own).signingSecret).toBe(signingSecret)
+      const reRead = [...own.botpress.state.states.values()].find((s) => s.name === 'signingSecret')!.payload
+      expect(reRead).toMatchObject({ webhookId })
+      expect(reRead.secret).not.toBe(signingSecret)
     } finally {
       await own.close()
     }

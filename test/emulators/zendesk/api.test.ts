@@ -219,6 +219,25 @@ describe('contract: tickets and comments', () => {
     expect(zd.contractViolations).toEqual([])
   })
 
+  it('deletes a ticket (204), after which every call naming it answers 404 RecordNotFound and no trigger runs', async () => {
+    const t = await newTicket()
+    const deliveries = zd.deliveries.length
+    const res = await api.delete(`/api/v2/tickets/${t.id}`)
+    expect(res.status).toBe(204)
+    expect(res.body).toBe('')
+    for (const answer of [await api.get(`/api/v2/tickets/${t.id}`), await api.put(`/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'x' } } })]) {
+      expect(answer.status).toBe(404)
+      expect(answer.body).toMatchObject({ error: 'RecordNotFound' })
+    }
+    expect((await api.delete(`/api/v2/tickets/${t.id}`)).status).toBe(404)
+    const other = await newTicket()
+    zd.agent(zd.admin.id).deleteTicket(other.id)
+    expect((await api.get(`/api/v2/tickets/${other.id}/comments`)).status).toBe(404)
+    await zd.settled()
+    expect(zd.deliveries.length).toBe(deliveries)
+    expect(zd.contractViolations).toEqual([])
+  })
+
   it('honours Idempotency-Key on ticket creation', async () => {
     const body = { ticket: { subject: 'Once', comment: { body: 'only once' } } }
     const key = { 'idempotency-key': 'conv-42-create' }
@@ -448,5 +467,18 @@ describe('rate limits and injected faults', () => {
     // The delayed request is still waiting when the next one, not delayed, has its answer.
     expect(slowAnswered).toBe(false)
     await slow
+  })
+
+  it('holds an answer, the request already done, until released', async () => {
+    const before = zd.state.tickets.size
+    const held = zd.faults.hold({ method: 'POST', path: /\/tickets/ })
+    let answered = false
+    const creation = api.post('/api/v2/tickets', { ticket: { comment: { body: 'held' } } }).then((r) => ((answered = true), r))
+    await held.reached
+    expect(zd.state.tickets.size).toBe(before + 1)
+    expect((await api.get('/api/v2/users/me')).status).toBe(200)
+    expect(answered).toBe(false)
+    held.release()
+    expect((await creation).status).toBe(201)
   })
 })
