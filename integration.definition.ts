@@ -22,6 +22,16 @@ const ticketOptions = {
     ),
 }
 
+const identityOptions = {
+  linkExistingEndUsers: z
+    .boolean()
+    .default(false)
+    .title('Link users to existing Zendesk end users by email')
+    .describe(
+      'Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user\'s, so the user gets their own Zendesk end user, and agents see the address in the user\'s notes, marked unverified. Agents and admins are never linked nor changed, whatever this says.'
+    ),
+}
+
 const knowledgeBaseOptions = {
   syncKnowledgeBaseWithBot: z
     .boolean()
@@ -42,7 +52,7 @@ const knowledgeBaseOptions = {
     .describe('Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center.'),
 }
 
-const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...knowledgeBaseOptions })
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...identityOptions, ...knowledgeBaseOptions })
 
 const manualConfiguration = z.object({
   subdomain: subdomain.describe(
@@ -72,6 +82,7 @@ const manualConfiguration = z.object({
     .title('API token (legacy)')
     .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
   ...ticketOptions,
+  ...identityOptions,
   ...knowledgeBaseOptions,
 })
 

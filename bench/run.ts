@@ -1,7 +1,8 @@
 // npm run bench: what each HITL operation costs through the built bundle, against the official integration's
 // figures; webhook throughput; cold start and size against a do-nothing SDK integration. Prints one table and
-// writes bench/results.json. Every figure comes from this one run on this machine.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// writes test-output/bench/results.json (ignored by git: a run never dirties the tree; README keeps the figures).
+// Every figure comes from this one run on this machine.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +15,7 @@ import { countRange, criticalPath, summarize, type Summary } from './stats'
 import { webhookFlood } from './throughput'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
+const RESULTS_DIR = join(HERE, '../test-output/bench')
 /** Timed runs of each operation (createUser and startHitl get twice as many: every session starts with them). */
 const RUNS = 200
 /** Sessions played first and not counted: JIT, connection pools and the emulators' caches warm up. */
@@ -279,7 +281,9 @@ async function main(): Promise<void> {
     }
     // Microseconds are noise at these durations; three decimals keep the file readable.
     const rounded = (_: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v)
-    writeFileSync(join(HERE, 'results.json'), `${JSON.stringify(results, rounded, 2)}\n`)
+    mkdirSync(RESULTS_DIR, { recursive: true })
+    writeFileSync(join(RESULTS_DIR, 'results.json'), `${JSON.stringify(results, rounded, 2)}\n`)
+    console.log(`\nEvery sample summary and call sequence: ${join(RESULTS_DIR, 'results.json')}`)
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -20,6 +20,26 @@ function record(kind: 'logs' | 'secrets', content: string): void {
 export const recordLogs = (lines: string[]) => record('logs', lines.join('\n'))
 export const recordSecrets = (secrets: Iterable<string>) => record('secrets', [...secrets].filter((s) => s.length >= 8).join('\n'))
 
+const SECRET_FIELD = /secret|token|password/i
+const ADDRESS_FIELD = /subdomain|url/i
+// "https://admin:Pass@acme…", "admin:Pass@acme", "Pass@acme": what precedes the "@" of an address is credentials.
+const USER_INFO = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/@\s]+)@/i
+
+/**
+ * The secrets a bot builder typed into a configuration: its secret fields, and any user name or password typed
+ * into an address (the subdomain). The driver records them, so a log line repeating one fails the suite.
+ */
+export function configurationSecrets(configuration: Record<string, unknown>): string[] {
+  const found: string[] = []
+  for (const [key, value] of Object.entries(configuration)) {
+    if (typeof value !== 'string') continue
+    if (SECRET_FIELD.test(key)) found.push(value)
+    const userInfo = ADDRESS_FIELD.test(key) ? USER_INFO.exec(value.trim())?.[1] : undefined
+    if (userInfo) found.push(userInfo, ...userInfo.split(':').slice(1).filter(Boolean))
+  }
+  return found
+}
+
 /** Which secrets appear in which log files (the secret itself is never printed, only its first characters). */
 export function findLeaks(target: string): string[] {
   if (!existsSync(target)) return []

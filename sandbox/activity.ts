@@ -1,6 +1,7 @@
-// Every call between the three parts (the bot and its hitl plugin, Botpress, Zendesk), in one list the page
-// shows in the order the calls finished, so an author sees exactly what the integration did. Most entries are read from what the emulators and
-// the driver record; the sandbox adds what only it sees (the plugin's calls, the agent's clicks, file downloads).
+// Every call between the three parts (the bot and its hitl plugin, Botpress, Zendesk), in one list, so an author
+// sees exactly what the integration did. An entry is added once the call finished; the page shows them in the
+// order they started, each call before the calls it made. Most entries are read from what the emulators and the
+// driver record; the sandbox adds what only it sees (the plugin's calls, the agent's clicks, file downloads).
 import type { BotpressEmulator } from '../emulators/botpress'
 import type { ZendeskEmulator } from '../emulators/zendesk'
 import { InvocationError, type Cloud } from '../emulators/cloud'
@@ -18,6 +19,8 @@ export interface Entry {
   status?: number
   /** Why the call failed, when it did (an agent's click, which has no HTTP status, fails with this alone). */
   error?: string
+  /** Why an error status is an answer the caller expects, not a failure (a state not written yet is a 404). */
+  expected?: string
   ms?: number
   /** JSON of what was sent and answered, cut to keep the page light. */
   detail?: string
@@ -119,6 +122,7 @@ export class ActivityLog {
         to: 'botpress',
         what: `${c.operation} ${c.method} ${c.path}`,
         status: c.status,
+        ...(c.operation === 'getState' && c.status === 404 && { expected: 'no such state yet: the integration reads it before writing it' }),
         ms: Math.round(c.durationMs),
         detail: detailOf({ request: c.body, response: c.response }),
       })
@@ -139,10 +143,11 @@ export class ActivityLog {
       }
       // A delivery is recorded before it is answered; it is logged once it has its answer, in order.
       for (const d of zendesk.deliveries.slice(this.read.deliveries)) {
-        if (d.status === undefined && d.error === undefined) break
+        if (d.answeredAt === undefined) break
         this.read.deliveries++
         fresh.push({
-          at: Date.now(),
+          at: d.sentAt,
+          ms: d.answeredAt - d.sentAt,
           from: 'zendesk',
           to: 'botpress',
           what: `webhook ${d.method} (trigger ${d.triggerId}, ticket #${d.ticketId}, attempt ${d.attempt})${d.error ? `: ${d.error}` : ''}`,
@@ -152,10 +157,14 @@ export class ActivityLog {
       }
     }
     if (fresh.length === 0) return
-    // In the order they finished: a call comes after the calls it made.
-    for (const entry of fresh.sort((a, b) => a.at + (a.ms ?? 0) - (b.at + (b.ms ?? 0)))) this.entries.push({ n: this.entries.length, ...entry })
+    for (const entry of fresh.sort(byStart)) this.entries.push({ n: this.entries.length, ...entry })
     this.onChange()
   }
+}
+
+/** The page's order: by start; of two calls started in the same millisecond, the longer one made the other. */
+function byStart(a: Pick<Entry, 'at' | 'ms'>, b: Pick<Entry, 'at' | 'ms'>): number {
+  return a.at - b.at || (b.ms ?? 0) - (a.ms ?? 0)
 }
 
 function statusOrError(thrown: unknown): { status?: number; error: string } {

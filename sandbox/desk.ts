@@ -73,8 +73,10 @@ export class Desk {
     )
   }
 
-  public note(ticketId: number, body: string): void {
-    this.act(`internal note on ticket #${ticketId}`, { body }, () => this.console().note(ticketId, { body }))
+  public note(ticketId: number, body: string, attachments: Upload[]): void {
+    this.act(`internal note on ticket #${ticketId}${attachments.length ? ` with ${attachments.map((a) => a.fileName).join(', ')}` : ''}`, { body }, () =>
+      this.console().note(ticketId, { body, attachments }),
+    )
   }
 
   public assignToMe(ticketId: number): void {
@@ -96,12 +98,22 @@ export class Desk {
       fn()
       this.log.add({ at, from: 'agent', to: 'zendesk', what, ...(input !== undefined && { detail: JSON.stringify(input, null, 2) }) })
     } catch (thrown) {
-      this.log.add({ at, from: 'agent', to: 'zendesk', what, error: thrown instanceof Error ? thrown.message : String(thrown) })
-      throw thrown
+      const error = refusal(thrown)
+      this.log.add({ at, from: 'agent', to: 'zendesk', what, error })
+      throw new Error(error)
     }
   }
 
   private nameOf(userId: number): string {
     return this.zendesk.state.users.get(userId)?.name ?? `user ${userId}`
   }
+}
+
+/** Zendesk's refusal in the words its agent workspace shows ("Comment: cannot be blank"), not its raw JSON body. */
+function refusal(thrown: unknown): string {
+  const body = (thrown as { body?: { description?: unknown; details?: Record<string, { description?: unknown }[]> } }).body
+  const details = Object.values(body?.details ?? {}).flat().map((d) => d.description).filter((d): d is string => typeof d === 'string')
+  if (details.length) return `Zendesk refused it: ${details.join('; ')}.`
+  if (typeof body?.description === 'string') return `Zendesk refused it: ${body.description}.`
+  return thrown instanceof Error ? thrown.message : String(thrown)
 }

@@ -6,23 +6,74 @@ import { parseArgs } from 'node:util'
 import { startSandbox, type RealZendesk } from './server'
 
 const USAGE = `Usage: npm start -- [--port 3000]
-       npm start -- --zendesk https://acme.zendesk.com (--access-token T | --client-id ID --client-secret S) --public-url https://…`
+       npm start -- --zendesk https://acme.zendesk.com (--access-token T | --client-id ID --client-secret S) --public-url https://…
+
+  --port N           the page's port on 127.0.0.1 (0 picks a free one)
+  --zendesk URL      a real Zendesk account instead of the emulator, with one credential of an admin:
+  --access-token T   an OAuth access token with the "read write" scopes
+  --client-id ID     an OAuth client allowed the client credentials grant,
+  --client-secret S    and its secret
+  --public-url URL   an https tunnel to this port: a real Zendesk delivers its webhooks there
+  --help             this text`
+
+const OPTIONS = {
+  port: { type: 'string', default: '3000' },
+  zendesk: { type: 'string' },
+  'access-token': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'public-url': { type: 'string' },
+  help: { type: 'boolean' },
+} as const
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`)
   process.exit(2)
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '3000' },
-    zendesk: { type: 'string' },
-    'access-token': { type: 'string' },
-    'client-id': { type: 'string' },
-    'client-secret': { type: 'string' },
-    'public-url': { type: 'string' },
-  },
-})
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS }).values
+  } catch (thrown) {
+    // parseArgs's own words ("Unknown option '--acess-token'. To specify a positional argument…") speak to
+    // programmers; a person gets what was wrong, the flag they probably meant, and the usage.
+    const message = thrown instanceof Error ? thrown.message : String(thrown)
+    const unknown = /Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1]
+    if (unknown) {
+      const guess = closestOption(unknown)
+      return fail(`Unknown option ${unknown}${guess ? `: did you mean --${guess}?` : '.'}`)
+    }
+    if ((thrown as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return fail('npm start takes options only (each starts with --).')
+    const option = /^Option '(--[\w-]+)/.exec(message)?.[1]
+    if (option) return fail(message.includes('argument missing') ? `${option} needs a value.` : `${option} takes no value.`)
+    return fail(message)
+  }
+}
+
+/** The known option a typo is closest to, when it is close enough to be a typo (two edits at most). */
+function closestOption(typed: string): string | undefined {
+  const name = typed.replace(/^-+/, '').split('=')[0] ?? ''
+  const [best] = Object.keys(OPTIONS)
+    .map((option) => ({ option, distance: editDistance(name, option) }))
+    .sort((a, b) => a.distance - b.distance)
+  return best && best.distance <= 2 ? best.option : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    row = next
+  }
+  return row[b.length]!
+}
+
+const values = parse()
+if (values.help) {
+  console.info(USAGE)
+  process.exit(0)
+}
 
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}"`)

@@ -31,11 +31,14 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string
+  /** The Zendesk emulator, offline: the page's tests slow it down through its faults. */
+  zendesk?: ZendeskEmulator
   close(): Promise<void>
 }
 
 const AGENT = { name: 'Grace Hopper', email: 'grace.hopper@acme.test' }
 const PAGE = new URL('./page.html', import.meta.url)
+const ICON = new URL('../icon.svg', import.meta.url)
 const MAX_JSON_BYTES = 30 * 1024 * 1024
 
 class HttpError extends Error {
@@ -58,7 +61,7 @@ type Parts = {
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const page = await readFile(PAGE)
+  const [page, icon] = await Promise.all([readFile(PAGE), readFile(ICON)])
   const files = new Map<string, { name: string; contentType: string; data: Buffer }>()
   const listeners = new Set<ServerResponse>()
   let parts: Parts | undefined
@@ -91,6 +94,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const { pathname, searchParams } = new URL(req.url ?? '/', url)
     const method = req.method ?? 'GET'
     if (method === 'GET' && pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page)
+    // Browsers ask for /favicon.ico whatever the page says: both names serve the integration's icon.
+    if (method === 'GET' && (pathname === '/icon.svg' || pathname === '/favicon.ico')) return void res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(icon)
     if (method === 'GET' && pathname === '/avatars/grace-hopper.svg') return void res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(AVATAR)
     if (method === 'GET' && pathname.startsWith('/files/')) return serveFile(pathname, res)
     if (pathname.startsWith('/webhook/') && opts.zendesk) return forwardWebhook(req, res)
@@ -108,16 +113,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       const m = /^\/api\/agent\/tickets\/(\d+)\/(reply|note|assign|solve)$/.exec(pathname)
       if (!m || !p.desk) throw new HttpError(404, `No route ${method} ${pathname}`)
       const ticketId = Number(m[1])
-      if (!p.zendesk?.state.tickets.has(ticketId)) throw new HttpError(404, `No ticket #${ticketId}`)
+      const ticket = p.zendesk?.state.tickets.get(ticketId)
+      if (!ticket) throw new HttpError(404, `No ticket #${ticketId}`)
+      const solved = ticket.status === 'solved'
       agentAction(p.desk, m[2] as 'reply' | 'note' | 'assign' | 'solve', ticketId, body)
+      return json(res, { ok: true, ...(solved && { notice: AFTER_SOLVE[m[2] as keyof typeof AFTER_SOLVE]?.(ticketId) }) })
     }
     json(res, { ok: true })
   }
 
   function agentAction(desk: Desk, action: 'reply' | 'note' | 'assign' | 'solve', ticketId: number, body: Record<string, unknown>): void {
+    const text = typeof body.body === 'string' ? body.body : ''
+    const files = body.file ? [upload(body.file)] : []
     try {
-      if (action === 'reply') desk.reply(ticketId, typeof body.body === 'string' ? body.body : '', body.file ? [upload(body.file)] : [])
-      else if (action === 'note') desk.note(ticketId, text(body, 'body'))
+      if (action === 'reply') desk.reply(ticketId, text, files)
+      else if (action === 'note') desk.note(ticketId, text, files)
       else if (action === 'assign') desk.assignToMe(ticketId)
       else desk.solve(ticketId)
     } catch (thrown) {
@@ -206,7 +216,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     await close()
     throw thrown
   }
-  return { url, close }
+  return { url, close, ...(parts.zendesk && { zendesk: parts.zendesk }) }
 }
 
 async function startParts(opts: SandboxOptions, url: string, changed: () => void): Promise<Parts> {
@@ -282,6 +292,15 @@ function upload(value: unknown): Upload {
   if (typeof v.fileName !== 'string' || !v.fileName || typeof v.data !== 'string') throw new HttpError(400, 'A file needs a fileName and its data in base64')
   const contentType = typeof v.contentType === 'string' && v.contentType ? v.contentType : 'application/octet-stream'
   return { fileName: v.fileName.replace(/[\\/\u0000-\u001f]/g, '_'), contentType, data: Buffer.from(v.data, 'base64') }
+}
+
+// What an action on a solved ticket changes, which the chat does not show: the session ended with the solve.
+const AFTER_SOLVE = {
+  reply: (id: number) =>
+    `Reply added to ticket #${id}, which is solved: the customer went back to the bot when it was solved, so they will not see it. They reach an agent again by asking for one.`,
+  note: undefined,
+  assign: (id: number) => `Ticket #${id} is now assigned to you. It is solved, so the customer is not told: they are back with the bot.`,
+  solve: undefined,
 }
 
 const AVATAR = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="32" fill="#7b5ea7"/><text x="32" y="41" font-family="sans-serif" font-size="26" font-weight="bold" fill="#fff" text-anchor="middle">GH</text></svg>`

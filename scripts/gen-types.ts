@@ -2,7 +2,7 @@
 // integration.definition.ts as the Botpress CLI derives them (zui's toTypescriptType on every schema, after the
 // hitl interface is merged in). `npm run gen` writes it; `npm run gen -- --check` and the test suite fail when it
 // is stale.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import type * as sdk from '@botpress/sdk'
@@ -61,7 +61,14 @@ if (isMain) {
       console.error('src/gen/integration.ts is stale: run `npm run gen`')
       process.exit(1)
     }
+    console.info('src/gen/integration.ts is up to date with integration.definition.ts')
   } else {
+    const before = existsSync(generatedPath) ? readFileSync(generatedPath, 'utf8') : undefined
     writeFileSync(generatedPath, rendered)
+    console.info(
+      before === rendered
+        ? 'src/gen/integration.ts was already up to date with integration.definition.ts'
+        : 'src/gen/integration.ts rewritten from integration.definition.ts: commit it with the definition'
+    )
   }
 }

@@ -13,6 +13,8 @@ export type Settings = {
   baseUrl: string
   credential: Credential
   stopStatus: 'solved' | 'closed'
+  /** Link a user to an existing Zendesk end user with the same email, and mark the address verified. */
+  linkExistingEndUsers: boolean
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
@@ -27,6 +29,10 @@ export function zendeskBaseUrl(input: string): string {
   const typed = input.trim()
   const help = 'type "acme", "acme.zendesk.com" or "https://acme.zendesk.com"'
   if (!typed) return refuse(`The Zendesk subdomain is empty: ${help}.`)
+  // A user name or password typed into the address must not be repeated in an error (errors reach the logs).
+  if (typed.includes('@')) {
+    return refuse(`The Zendesk subdomain contains "@", as a user name or password would: remove it (credentials have their own fields) and ${help}.`)
+  }
   const lower = typed.toLowerCase()
   if (LABEL.test(lower)) return `https://${lower}.zendesk.com`
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//.test(lower) ? typed : `https://${typed}`
@@ -71,6 +77,8 @@ function parseWith<S extends sdk.z.ZodTypeAny>(schema: S, value: unknown): sdk.z
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
+    // An empty subdomain gets the same words whether it is "" (refused by the schema) or "   " (by zendeskBaseUrl).
+    if (issue?.path[0] === 'subdomain') zendeskBaseUrl(String((value as { subdomain?: unknown } | null)?.subdomain ?? ''))
     return refuse(`The configuration is invalid: ${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'unknown error'}.`)
   }
   return parsed.data
@@ -79,9 +87,23 @@ function parseWith<S extends sdk.z.ZodTypeAny>(schema: S, value: unknown): sdk.z
 export function readSettings(ctx: Pick<Context, 'configurationType' | 'configuration'>): Settings {
   if (ctx.configurationType === 'manual') {
     const c = parseWith(definition.configurations!.manual.schema, ctx.configuration) as Manual
-    return { baseUrl: zendeskBaseUrl(c.subdomain), credential: manualCredential(c), stopStatus: c.stopStatus }
+    return {
+      baseUrl: zendeskBaseUrl(c.subdomain),
+      credential: manualCredential(c),
+      stopStatus: c.stopStatus,
+      linkExistingEndUsers: c.linkExistingEndUsers,
+    }
   }
   if (ctx.configurationType) return refuse(`Unknown configuration type "${ctx.configurationType}".`)
-  const c = parseWith(definition.configuration!.schema, ctx.configuration) as { subdomain: string; stopStatus: 'solved' | 'closed' }
-  return { baseUrl: zendeskBaseUrl(c.subdomain), credential: { kind: 'oauth-connection' }, stopStatus: c.stopStatus }
+  const c = parseWith(definition.configuration!.schema, ctx.configuration) as {
+    subdomain: string
+    stopStatus: 'solved' | 'closed'
+    linkExistingEndUsers: boolean
+  }
+  return {
+    baseUrl: zendeskBaseUrl(c.subdomain),
+    credential: { kind: 'oauth-connection' },
+    stopStatus: c.stopStatus,
+    linkExistingEndUsers: c.linkExistingEndUsers,
+  }
 }

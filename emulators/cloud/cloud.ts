@@ -7,11 +7,12 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import type { BotpressEmulator } from '../botpress'
-import { recordLogs } from '../secret-scan'
+import { configurationSecrets, recordLogs, recordSecrets } from '../secret-scan'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SERVE_SCRIPT = `${ROOT}scripts/serve.cjs`
 const PARENT_WATCH = fileURLToPath(new URL('./parent-watch.cjs', import.meta.url))
+const CONNECT_GUARD = fileURLToPath(new URL('./connect-guard.cjs', import.meta.url))
 export const DEFAULT_BUNDLE = `${ROOT}.botpress/dist/index.cjs`
 const READY_LINE = /zendesk-hitl listening on (http:\/\/\S+)/
 
@@ -63,6 +64,11 @@ export interface CloudOptions {
   invokeTimeoutMs?: number
   /** How long a bundle process may take to print that it listens (default 15 s). */
   startTimeoutMs?: number
+  /**
+   * A file where the bundle processes record every connection they attempt (connect-guard.cjs); any attempt to
+   * an address that is not loopback is then refused before it leaves the machine.
+   */
+  connectLog?: string
 }
 
 export interface Cloud {
@@ -157,7 +163,8 @@ interface BundleProcess {
 }
 
 function startProcess(bundlePath: string, env: NodeJS.ProcessEnv, logs: string[], timeoutMs: number): Promise<BundleProcess> {
-  const child = spawn(process.execPath, ['--require', PARENT_WATCH, SERVE_SCRIPT, '--port', '0', '--bundle', bundlePath], {
+  const preload = ['--require', PARENT_WATCH, ...(env.CONNECT_LOG ? ['--require', CONNECT_GUARD] : [])]
+  const child = spawn(process.execPath, [...preload, SERVE_SCRIPT, '--port', '0', '--bundle', bundlePath], {
     cwd: ROOT,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -218,6 +225,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const bundlePath = opts.bundlePath ?? DEFAULT_BUNDLE
   if (!existsSync(bundlePath)) throw new Error(`No integration bundle at ${bundlePath}: run \`npm run build\` first`)
   installExitHook()
+  recordSecrets(configurationSecrets(opts.configuration))
 
   const botpress = opts.botpress
   const botId = opts.botId ?? botpress.botId
@@ -271,7 +279,14 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const webhookUrl = `${webhookBase}${prefix}`
 
 
-  const env: NodeJS.ProcessEnv = { ...process.env, BP_API_URL: botpress.url, BP_TOKEN: token, BP_WEBHOOK_URL: webhookBase, ...opts.env }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BP_API_URL: botpress.url,
+    BP_TOKEN: token,
+    BP_WEBHOOK_URL: webhookBase,
+    ...opts.env,
+    ...(opts.connectLog && { CONNECT_LOG: opts.connectLog }),
+  }
   const started = await Promise.allSettled(
     Array.from({ length: opts.processes ?? 1 }, () => startProcess(bundlePath, env, logs, opts.startTimeoutMs ?? 15_000))
   )

@@ -25,6 +25,8 @@ export async function startLoop(
     processes?: number
     webhookId?: string
     register?: boolean
+    /** Record every connection the bundle attempts, and refuse those off loopback (see the Cloud driver). */
+    connectLog?: string
   } = {}
 ): Promise<Loop> {
   const zendesk = opts.zendesk ?? (await startZendeskEmulator({ webhookRetryBackoffMs: 20 }))
@@ -35,6 +37,7 @@ export async function startLoop(
     configuration: opts.configuration ?? { subdomain: zendesk.url, accessToken: zendesk.issueAccessToken() },
     ...(opts.processes ? { processes: opts.processes } : {}),
     ...(opts.webhookId ? { webhookId: opts.webhookId } : {}),
+    ...(opts.connectLog ? { connectLog: opts.connectLog } : {}),
   })
   if (opts.register !== false) {
     const registered = await cloud.register()

@@ -13,7 +13,7 @@ export interface AgentConsole {
     ticketId: number,
     p: { body?: string; htmlBody?: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] },
   ): Comment
-  note(ticketId: number, p: { body: string }): Comment
+  note(ticketId: number, p: { body: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] }): Comment
   assignToMe(ticketId: number): void
   assign(ticketId: number, assigneeId: number | null): void
   setStatus(ticketId: number, status: Exclude<TicketStatus, 'new'>, p?: { comment?: { body: string; public?: boolean } }): void
@@ -47,7 +47,10 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
       const body = p.htmlBody !== undefined ? { html_body: p.htmlBody } : { body: p.body ?? '' }
       return added(update(ticketId, { comment: { ...body, public: true, attachments } }).comment)
     },
-    note: (ticketId, p) => added(update(ticketId, { comment: { body: p.body, public: false } }).comment),
+    note: (ticketId, p) => {
+      const attachments = (p.attachments ?? []).map((a) => storeAttachment(state, a.fileName, a.contentType, a.data))
+      return added(update(ticketId, { comment: { body: p.body, public: false, attachments } }).comment)
+    },
     assignToMe: (ticketId) => void update(ticketId, { assignee_id: agent.id }),
     assign: (ticketId, assigneeId) => void update(ticketId, { assignee_id: assigneeId }),
     setStatus: (ticketId, status, p) => {

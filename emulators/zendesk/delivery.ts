@@ -135,6 +135,7 @@ export class WebhookDispatcher {
         headers,
         body,
         attempt,
+        sentAt: Date.now(),
       }
       this.deliveries.push(record)
       let retry: boolean
@@ -147,6 +148,7 @@ export class WebhookDispatcher {
         })
         record.status = response.status
         await response.arrayBuffer().catch(() => undefined)
+        record.answeredAt = Date.now()
         const retryAfter = Number(response.headers.get('retry-after'))
         if (response.status === 409) retry = ++conflicts <= MAX_CONFLICT_RETRIES
         else if (response.status === 429 || response.status === 503) {
@@ -154,6 +156,7 @@ export class WebhookDispatcher {
         } else retry = false
       } catch (error) {
         record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+        record.answeredAt = Date.now()
         retry = ++failures <= MAX_NETWORK_RETRIES
       }
       if (!retry) return

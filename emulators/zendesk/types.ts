@@ -232,6 +232,9 @@ export interface WebhookDelivery {
   headers: Record<string, string>
   body: string
   attempt: number
+  /** Date.now() when the request was sent, and when its answer (or failure) came. */
+  sentAt: number
+  answeredAt?: number
   status?: number
   error?: string
 }

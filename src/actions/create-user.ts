@@ -1,5 +1,7 @@
 import * as sdk from '@botpress/sdk'
 import { connect } from '../connection'
+import { linkZendeskUser } from '../identity/link'
+import { cleanLine } from '../mapping/hygiene'
 import type { ActionOutput, ActionProps } from '../types'
 
 // The hitl plugin passes this address when the channel knows no email; Zendesk must not try to write to it.
@@ -9,8 +11,8 @@ const MAX_PHOTO_URL = 255
 
 export async function createUser(props: ActionProps<'createUser'>): Promise<ActionOutput<'createUser'>> {
   const { input, client, logger } = props
-  const { zendesk } = connect(props)
-  const name = input.name?.trim() || 'Botpress user'
+  const { zendesk, settings } = connect(props)
+  const name = cleanLine(input.name ?? '') || 'Botpress user'
   const email = input.email?.trim().toLowerCase() || undefined
   const pictureUrl = usablePicture(input.pictureUrl, logger)
 
@@ -19,16 +21,19 @@ export async function createUser(props: ActionProps<'createUser'>): Promise<Acti
     ? await client.getOrCreateUser({ name, pictureUrl, tags: { email }, discriminateByTags: ['email'] })
     : await client.createUser({ name, pictureUrl, tags: {} })
 
-  const zendeskUser = await zendesk.createOrUpdateUser({
-    name,
-    external_id: user.id,
-    ...(email && !PLUGIN_FALLBACK_EMAIL.test(email) ? { email } : {}),
-    ...(pictureUrl ? { remote_photo_url: pictureUrl } : {}),
-    role: 'end-user',
-    verified: true,
-  })
-
-  const zendeskUserId = String(zendeskUser.id)
+  const zendeskUserId = String(
+    await linkZendeskUser(
+      zendesk,
+      {
+        externalId: user.id,
+        name,
+        ...(email && !PLUGIN_FALLBACK_EMAIL.test(email) ? { email } : {}),
+        ...(pictureUrl ? { pictureUrl } : {}),
+        linkExistingEndUsers: settings.linkExistingEndUsers,
+      },
+      logger
+    )
+  )
   if (user.tags.zendeskUserId !== zendeskUserId || user.name !== name || (pictureUrl && user.pictureUrl !== pictureUrl)) {
     await client.updateUser({ id: user.id, name, pictureUrl, tags: { zendeskUserId } })
   }

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
 import * as sdk from '@botpress/sdk'
 import { connect, instanceTag } from '../connection'
+import { linkZendeskUser } from '../identity/link'
+import { cleanLine, fitSubject } from '../mapping/hygiene'
 import { renderTranscript } from '../mapping/transcript'
 import { showChatbotPhoto } from './chatbot-photo'
 import type { NewTicket } from '../zendesk/client'
 import type { ActionOutput, ActionProps, StartHitlInput, TicketEntity } from '../types'
 
 export async function startHitl(props: ActionProps<'startHitl'>): Promise<ActionOutput<'startHitl'>> {
-  const { input, client, ctx } = props
-  const { zendesk } = connect(props)
+  const { input, client, ctx, logger } = props
+  const { zendesk, settings } = connect(props)
 
   const { user } = await client.getUser({ id: input.userId })
   const requesterZendeskId = user.tags.zendeskUserId
@@ -19,14 +21,20 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
   }
   const session: TicketEntity = input.hitlSession ?? {}
   const requesterId = Number(requesterZendeskId)
-  if (session.requesterName || session.requesterEmail) {
-    await zendesk.createOrUpdateUser({
-      name: session.requesterName?.trim() || user.name || 'Botpress user',
-      external_id: user.id,
-      ...(session.requesterEmail ? { email: session.requesterEmail.trim() } : {}),
-      role: 'end-user',
-      verified: true,
-    })
+  const requesterName = cleanLine(session.requesterName ?? '')
+  const requesterEmail = session.requesterEmail?.trim().toLowerCase()
+  if (requesterName || requesterEmail) {
+    // The card's requester is typed into the bot, like createUser's email: the same policy decides.
+    await linkZendeskUser(
+      zendesk,
+      {
+        externalId: user.id,
+        name: requesterName || cleanLine(user.name ?? '') || 'Botpress user',
+        ...(requesterEmail ? { email: requesterEmail } : {}),
+        linkExistingEndUsers: settings.linkExistingEndUsers,
+      },
+      logger
+    )
   }
 
   // A retry of an attempt that did not finish finds its conversation, and the Idempotency-Key (the conversation id)
@@ -39,11 +47,11 @@ export async function startHitl(props: ActionProps<'startHitl'>): Promise<Action
     discriminateByTags: ['requestKey'],
   })
 
-  const userName = session.requesterName?.trim() || user.name || 'User'
+  const userName = requesterName || cleanLine(user.name ?? '') || 'User'
   const { ticket } = await zendesk.createTicket(
     {
       ...ticketFields(session),
-      subject: input.title?.trim() || `Conversation with ${userName}`,
+      subject: fitSubject(cleanLine(input.title ?? '') || `Conversation with ${userName}`),
       comment: {
         html_body: renderTranscript(input.description, input.messageHistory ?? [], {
           user: (id) => (id === user.id ? userName : 'User'),
@@ -96,4 +104,4 @@ function ticketFields(session: TicketEntity): Omit<NewTicket, 'subject' | 'comme
 
 /** Zendesk tags are lowercase words; spaces would split one tag into several. */
 export const zendeskTags = (tags: string[] = []) =>
-  tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean)
+  tags.map((t) => cleanLine(t).toLowerCase().replace(/\s+/g, '_')).filter(Boolean)

@@ -2,6 +2,7 @@
 // (422, final) or deleted (404).
 import * as sdk from '@botpress/sdk'
 import { instanceTag } from '../connection'
+import { fitSubject } from '../mapping/hygiene'
 import { announceStop } from '../webhook/agents'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { isDeletedTicket } from '../zendesk/errors'
@@ -56,7 +57,7 @@ async function commentOnFollowUp(props: HitlMessageProps, zendesk: ZendeskApi, c
   if (!requesterId) throw new sdk.RuntimeError(`Ticket ${closedId} is closed and its requester is unknown: start a new session.`)
   const { ticket } = await zendesk.createTicket(
     {
-      subject: `Follow-up: ${closed.subject ?? `ticket ${closedId}`}`,
+      subject: fitSubject(`Follow-up: ${closed.subject ?? `ticket ${closedId}`}`),
       comment: { body: `The user wrote again after ticket #${closedId} was closed: the conversation continues here.`, public: false },
       requester_id: requesterId,
       external_id: conversation.id,

@@ -2,22 +2,23 @@
 // the bot's Zendesk user for the plugin's notices); media become attachments.
 import * as sdk from '@botpress/sdk'
 import { connect, readSetup } from '../connection'
+import { cleanText, MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
+import { isLoopbackUrl } from '../media/address-policy'
+import { fetchMedia, RefusedMedia } from '../media/fetch'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { commentOnEndedTicket } from './ended-ticket'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
 
 /** Zendesk's attachment limit. */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-/** Zendesk refuses comments longer than this; longer texts are cut visibly rather than refused. */
-const MAX_COMMENT_CHARS = 65_000
 const DOWNLOAD_TIMEOUT_MS = 20_000
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {
   const { conversation, message, payload, type, ack, logger } = props
   // Botpress may deliver a message again after a lost answer: once acknowledged, it is on the ticket already.
   if (message.tags.zendeskCommentId) return
-  const { zendesk } = connect(props)
+  const { zendesk, settings } = connect(props)
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) {
     throw new sdk.RuntimeError(`Conversation ${conversation.id} has no Zendesk ticket: start it with the startHitl action.`)
@@ -28,13 +29,13 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
   const lines = [...parts.lines]
   const uploads: string[] = []
   for (const file of parts.files) {
-    const uploaded = await attach(zendesk, file, logger)
+    const uploaded = await attach(zendesk, file, logger, isLoopbackUrl(settings.baseUrl))
     if (uploaded.token) uploads.push(uploaded.token)
     else lines.push(`${uploaded.name}: ${file.url}`)
     if (uploaded.token && !parts.lines.length) lines.push(uploaded.name)
   }
   const comment: NewComment = {
-    body: fitComment(lines.join('\n\n') || '(empty message)'),
+    body: fitComment(cleanText(lines.join('\n\n')).trim() || '(empty message)'),
     public: true,
     author_id: authorId,
     ...(uploads.length ? { uploads } : {}),
@@ -61,21 +62,20 @@ async function authorOf({ payload, conversation, client, ctx }: HitlMessageProps
   return (await readSetup({ client, ctx })).botUserId
 }
 
-async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger) {
+async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger, allowLoopback: boolean) {
   let name = fileNameOf(file)
   try {
-    const res = await fetch(file.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) })
-    if (!res.ok) throw new Error(`download answered ${res.status}`)
-    const declared = Number(res.headers.get('content-length') ?? 0)
-    if (declared > MAX_ATTACHMENT_BYTES) throw new Error('file larger than Zendesk accepts')
-    const data = Buffer.from(await res.arrayBuffer())
-    if (data.length > MAX_ATTACHMENT_BYTES) throw new Error('file larger than Zendesk accepts')
-    const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream'
+    const media = await fetchMedia(file.url, { allowLoopback, maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS })
+    const contentType = media.contentType || 'application/octet-stream'
     name = fileNameOf(file, contentType)
-    return { name, token: await zendesk.upload({ data, fileName: name, contentType }) }
+    return { name, token: await zendesk.upload({ data: media.data, fileName: name, contentType }) }
   } catch (thrown) {
     const why = thrown instanceof Error ? thrown.message : String(thrown)
-    logger.forBot().warn(`"${name}" could not be attached to the ticket (${why}); the comment links to it instead.`)
+    if (thrown instanceof RefusedMedia) {
+      logger.forBot().warn(`"${name}" was not downloaded: its address is not allowed (${why}); the comment links to it instead.`)
+    } else {
+      logger.forBot().warn(`"${name}" could not be attached to the ticket (${why}); the comment links to it instead.`)
+    }
     return { name, token: undefined }
   }
 }

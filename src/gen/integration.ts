@@ -7,6 +7,8 @@ export type TIntegration = {
         subdomain: string;
         /** When the user or the bot ends the HITL session, the ticket gets this status. "solved" lets an agent reopen it; "closed" is final. */
         stopStatus: "solved" | "closed";
+        /** Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user's, so the user gets their own Zendesk end user, and agents see the address in the user's notes, marked unverified. Agents and admins are never linked nor changed, whatever this says. */
+        linkExistingEndUsers: boolean;
         /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
         syncKnowledgeBaseWithBot: boolean;
         /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */
@@ -30,6 +32,8 @@ export type TIntegration = {
             apiToken?: string;
             /** When the user or the bot ends the HITL session, the ticket gets this status. "solved" lets an agent reopen it; "closed" is final. */
             stopStatus: "solved" | "closed";
+            /** Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user's, so the user gets their own Zendesk end user, and agents see the address in the user's notes, marked unverified. Agents and admins are never linked nor changed, whatever this says. */
+            linkExistingEndUsers: boolean;
             /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
             syncKnowledgeBaseWithBot: boolean;
             /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */

@@ -1,5 +1,6 @@
 // A Botpress message, as the parts of a Zendesk comment: words, and files to attach.
 import type { HitlPayloads } from '../types'
+import { cleanLine } from './hygiene'
 
 export type OutboundFile = { url: string; title?: string }
 type OutboundParts = { lines: string[]; files: OutboundFile[] }
@@ -40,7 +41,8 @@ export function fileNameOf(file: OutboundFile, contentType?: string): string {
   } catch {
     fromUrl = ''
   }
-  const base = (fromTitle || fromUrl || 'attachment').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200)
+  // Bidi controls would let "gpj.exe" read as "exe.jpg" to the agent who opens it.
+  const base = cleanLine(fromTitle || fromUrl || 'attachment').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200)
   if (/\.[a-z0-9]{1,8}$/i.test(base)) return base
   const ext = contentType ? extensionOf(contentType) : ''
   return ext ? `${base}.${ext}` : base

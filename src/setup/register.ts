@@ -14,11 +14,6 @@ const webhookName = (tag: string) => `${TRIGGER_TITLE_PREFIX} ${tag}`
 export async function register(props: RegisterProps): Promise<void> {
   const { logger } = props
   const { settings } = connect(props)
-  if (settings.credential.kind === 'api-token') {
-    logger.forBot().warn(
-      `Connected with a Zendesk API token: Zendesk turns every API token off on ${API_TOKEN_CUTOFF}. Switch to an OAuth client before then.`
-    )
-  }
   if (settings.credential.kind === 'oauth-connection' && !(await new CredentialStore(props).read())) {
     // Nothing to set up before the admin approves; the OAuth callback sets up Zendesk then.
     logger.forBot().info('Click "Connect with Zendesk" in the configuration to finish connecting the integration.')
@@ -29,9 +24,15 @@ export async function register(props: RegisterProps): Promise<void> {
 
 /** Creates this instance's webhook, signing secret, bot user and triggers, replacing any earlier ones. */
 export async function setUpZendesk(props: Props, webhookUrl: string): Promise<void> {
-  const { ctx } = props
-  const { zendesk } = connect(props)
+  const { ctx, logger } = props
+  const { settings, zendesk } = connect(props)
   await checkAdmin(zendesk)
+  // Said once the credential works, so a bot builder whose Zendesk is unreachable reads one message, not two.
+  if (settings.credential.kind === 'api-token') {
+    logger.forBot().warn(
+      `Connected with a Zendesk API token: Zendesk turns every API token off on ${API_TOKEN_CUTOFF}. Switch to an OAuth client before then.`
+    )
+  }
 
   const tag = instanceTag(ctx.webhookId)
   const stale = await zendesk.listWebhooks(webhookName(tag))
@@ -64,19 +65,20 @@ async function checkAdmin(zendesk: ZendeskApi): Promise<void> {
   try {
     me = await zendesk.me()
   } catch (thrown) {
-    if (thrown instanceof ZendeskError && thrown.status === 401) {
-      throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect. (${thrown.message})`)
-    }
+    if (thrown instanceof ZendeskError && thrown.status === 401) throw refused(zendesk, `${thrown.failure.operation}: Zendesk answered ${thrown.answer}`)
     throw thrown
   }
   // users/me answers an anonymous user (id null) rather than 401 for credentials Zendesk does not recognise.
-  if (!me.id || !me.role) throw new sdk.RuntimeError(`Zendesk did not accept the credentials for ${zendesk.baseUrl}: check them, or reconnect.`)
+  if (!me.id || !me.role) throw refused(zendesk, 'read the connected user: Zendesk answered with an anonymous user')
   if (me.role !== 'admin') {
     throw new sdk.RuntimeError(
       `The connected Zendesk user (${me.email ?? me.name}) is not an admin, so webhooks and triggers cannot be created: connect a Zendesk admin.`
     )
   }
 }
+
+const refused = (zendesk: ZendeskApi, answer: string) =>
+  new sdk.RuntimeError(`Zendesk at ${zendesk.baseUrl} did not accept the credentials (${answer}): check them, or reconnect.`)
 
 export async function unregister(props: UnregisterProps): Promise<void> {
   const { zendesk } = connect(props)

@@ -1,5 +1,6 @@
 // Zendesk agents as Botpress users, and the hitlAssigned / hitlStopped events, each announced once.
 import { randomUUID } from 'node:crypto'
+import { cleanLine } from '../mapping/hygiene'
 import type { ZendeskUser } from '../zendesk/schemas'
 import type { Client } from '../types'
 
@@ -17,7 +18,7 @@ export async function knownAgentUser(client: Client, zendeskId: number, load: ()
 export async function agentUser(client: Client, agent: ZendeskUser): Promise<string> {
   const pictureUrl = agent.photo?.content_url ?? undefined
   const { user } = await client.getOrCreateUser({
-    name: agent.name || agent.email || `Agent ${agent.id}`,
+    name: cleanLine(agent.name ?? '') || agent.email || `Agent ${agent.id}`,
     ...(pictureUrl ? { pictureUrl } : {}),
     tags: { zendeskUserId: String(agent.id) },
     discriminateByTags: ['zendeskUserId'],

@@ -3,6 +3,7 @@
 // an earlier lost one missed. The `relay` state only spares work (comments already relayed, agents already
 // known); when two deliveries race it may be stale, which costs a few look-ups, never a duplicate.
 import * as sdk from '@botpress/sdk'
+import { cleanLine, cleanText } from '../mapping/hygiene'
 import { commentText } from '../mapping/text'
 import type { ZendeskApi } from '../zendesk/client'
 import type { ZendeskAttachment, ZendeskComment, ZendeskUser } from '../zendesk/schemas'
@@ -27,7 +28,7 @@ function relayable(comments: ZendeskComment[], users: Map<number, ZendeskUser>, 
 
 function messagesOf(comment: ZendeskComment): Outgoing[] {
   const out: Outgoing[] = []
-  const text = commentText(comment)
+  const text = cleanText(commentText(comment)).trim()
   if (text) out.push({ key: String(comment.id), type: 'text', payload: { text } })
   for (const a of comment.attachments ?? []) out.push(attachmentMessage(comment.id, a))
   return out
@@ -39,7 +40,7 @@ function attachmentMessage(commentId: number, a: ZendeskAttachment): Outgoing {
   if (kind === 'image') return { key, type: 'image', payload: { imageUrl: a.content_url } }
   if (kind === 'audio') return { key, type: 'audio', payload: { audioUrl: a.content_url } }
   if (kind === 'video') return { key, type: 'video', payload: { videoUrl: a.content_url } }
-  return { key, type: 'file', payload: { fileUrl: a.content_url, title: a.file_name } }
+  return { key, type: 'file', payload: { fileUrl: a.content_url, title: cleanLine(a.file_name) } }
 }
 
 async function readRelay(client: Client, conversationId: string): Promise<Relay> {

@@ -13,6 +13,7 @@ import {
   usersOffsetPage,
   type TicketRecord,
   type UserRecord,
+  usersPage,
   zendeskTicket,
   zendeskUser,
   type TokenResponse,
@@ -102,7 +103,7 @@ export class ZendeskApi {
   }
 
   public async me(): Promise<ZendeskUser> {
-    const operation = 'who-am-I (users/me)'
+    const operation = 'read the connected user'
     const body = await this.call<{ user?: { id?: unknown } }>({ operation }, () => this.zd.users.me())
     // Zendesk answers unrecognised credentials with the anonymous user (id null), not a 401.
     if (body?.user?.id === null) throw new ZendeskError({ operation, status: 401, error: "Couldn't authenticate you" })
@@ -114,14 +115,32 @@ export class ZendeskApi {
     return parse(zendeskUser, body?.user, 'show user')
   }
 
-  /** Matches by external_id, then email: the same person is never created twice. */
+  /**
+   * Search Users (GET /api/v2/users/search): by `external_id` exactly, or by the email a user has. Zendesk's
+   * `query` also matches partial values, so the answer is filtered to the exact address.
+   */
+  public async findUsers(by: { email: string } | { externalId: string }): Promise<ZendeskUser[]> {
+    const query = 'email' in by ? { query: `email:${by.email}` } : { external_id: by.externalId }
+    const body = await this.call<unknown>({ operation: 'search users' }, () =>
+      this.zd.users.request('GET', segments('users', 'search', query))
+    )
+    const { users } = parse(usersPage, body, 'search users')
+    return 'email' in by ? users.filter((u) => u.email?.toLowerCase() === by.email.toLowerCase()) : users.filter((u) => u.external_id === by.externalId)
+  }
+
+  /**
+   * Matches by external_id, then email. Only ever called with an email the identity policy looked up first
+   * (src/identity): matching by email is how an end user takes over an agent's account.
+   */
   public async createOrUpdateUser(user: {
-    name: string
+    name?: string
     external_id: string
     email?: string
     remote_photo_url?: string
     role?: 'end-user'
     verified?: boolean
+    skip_verify_email?: boolean
+    notes?: string
   }): Promise<ZendeskUser> {
     const body = await this.call<{ user: unknown }>({ operation: 'create or update user', idempotent: true }, () =>
       this.zd.users.createOrUpdate({ user })

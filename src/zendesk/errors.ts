@@ -7,7 +7,9 @@ type ZendeskFailure = {
   error?: string
   description?: string
   details?: string
+  /** Why no answer came (connection refused, no such host, timed out), and where the call went. */
   cause?: string
+  origin?: string
 }
 
 const hints: Record<number, string> = {
@@ -35,6 +37,17 @@ export class ZendeskError extends sdk.RuntimeError {
   public get status(): number | undefined {
     return this.failure.status
   }
+
+  /** What Zendesk answered, without the hint: for messages that give their own advice. */
+  public get answer(): string {
+    return answerOf(this.failure)
+  }
+}
+
+function answerOf(f: ZendeskFailure): string {
+  const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
+  const why = [f.description, f.details].filter(Boolean).join(': ')
+  return [what, why].filter(Boolean).join(': ')
 }
 
 /** Zendesk's answer about a ticket that was deleted: the API no longer shows it ("Deleted tickets" view only). */
@@ -42,11 +55,12 @@ export const isDeletedTicket = (thrown: unknown) =>
   thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound'
 
 function describeFailure(f: ZendeskFailure): string {
-  const what = [f.status, f.error].filter((x) => x !== undefined && x !== '').join(' ')
-  const why = [f.description, f.details].filter(Boolean).join(': ')
-  const answer = f.status === undefined ? `no answer (${f.cause ?? 'network error'})` : [what, why].filter(Boolean).join(': ')
-  const hint = f.status === undefined ? 'check the subdomain and that Zendesk is reachable' : hints[f.status]
-  return `Zendesk ${f.operation} failed: ${answer}${hint ? ` (${hint})` : ''}`
+  if (f.status === undefined && f.cause !== undefined) {
+    const where = f.origin ? ` at ${f.origin}` : ''
+    return `Could not reach Zendesk${where} (${f.operation}): ${f.cause}. Check the subdomain, and that Zendesk is reachable.`
+  }
+  const hint = f.status === undefined ? undefined : hints[f.status]
+  return `Zendesk ${f.operation} failed: ${answerOf(f)}${hint ? ` (${hint})` : ''}`
 }
 
 /** Zendesk's error bodies: `{error, description, details}`, `{error: {title, message}}` or OAuth's `{error, error_description}`. */

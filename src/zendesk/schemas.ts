@@ -10,6 +10,7 @@ export const zendeskUser = z.object({
   role: z.string().nullable().optional(),
   external_id: z.string().nullable().optional(),
   photo: z.object({ content_url: z.string().nullable().optional() }).passthrough().nullable().optional(),
+  notes: z.string().nullable().optional(),
 })
 export type ZendeskUser = z.infer<typeof zendeskUser>
 
@@ -109,3 +110,4 @@ export const usersCursorPage = z.object({
   users: z.array(userRecord),
   meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).passthrough(),
 })
+export const usersPage = z.object({ users: z.array(zendeskUser) })

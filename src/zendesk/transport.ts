@@ -105,12 +105,12 @@ export class ZendeskTransport {
           redirect: 'manual',
         })
       } catch (thrown) {
-        const cause = thrown instanceof Error && thrown.name === 'TimeoutError' ? 'timed out' : 'network error'
+        const cause = networkCause(thrown)
         if (idempotent && attempt < this.policy.attempts) {
           await this.sleep(this.backoff(attempt))
           continue
         }
-        throw new ZendeskError({ operation: call.operation, cause })
+        throw new ZendeskError({ operation: call.operation, cause, origin: new URL(url).origin })
       }
       const body = await readBody(res)
       if (res.status === 401 && authorization && !renewed && this.auth.renew) {
@@ -167,4 +167,23 @@ async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
   return Buffer.concat(chunks)
+}
+
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+}
+
+/** fetch says "fetch failed"; the reason a person can act on is in its cause's code. */
+function networkCause(thrown: unknown): string {
+  if (thrown instanceof Error && thrown.name === 'TimeoutError') return 'no answer in time'
+  const cause = thrown instanceof Error ? (thrown.cause as { code?: unknown; message?: unknown } | undefined) : undefined
+  const code = cause?.code
+  if (typeof code !== 'string') return typeof cause?.message === 'string' ? `network error (${cause.message})` : 'network error'
+  return NETWORK_CAUSES[code] ?? (code.includes('CERT') || code.startsWith('ERR_TLS') ? `its TLS certificate was refused (${code})` : `network error (${code})`)
 }

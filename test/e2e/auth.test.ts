@@ -187,13 +187,13 @@ describe('the manual configuration', () => {
     ['no credential', () => ({ subdomain: zd.url }), /No Zendesk credential given/],
     ['two credentials', () => ({ subdomain: zd.url, accessToken: 'x', email: 'a@b.c', apiToken: 'y' }), /exactly one Zendesk credential/],
     ['a client id without its secret', () => ({ subdomain: zd.url, clientId: 'id' }), /both its client ID and its client secret/],
-    ['an access token Zendesk does not know', () => ({ subdomain: zd.url, accessToken: 'not-a-token-1234' }), /Zendesk did not accept the credentials/],
+    ['an access token Zendesk does not know', () => ({ subdomain: zd.url, accessToken: 'not-a-token-1234' }), /did not accept the credentials/],
     [
       'the token of an agent who is not an admin',
       () => ({ subdomain: zd.url, accessToken: zd.issueAccessToken({ userId: zd.createAgent({ name: 'Ag', email: `ag${Math.random()}@acme.test` }).id }) }),
       /is not an admin, so webhooks and triggers cannot be created: connect a Zendesk admin/,
     ],
-    ['a client secret Zendesk refuses', () => ({ subdomain: zd.url, clientId: CLIENT.identifier, clientSecret: 'wrong' }), /did not accept the credentials.*OAuth client_credentials grant failed: 401 invalid_client/],
+    ['a client secret Zendesk refuses', () => ({ subdomain: zd.url, clientId: CLIENT.identifier, clientSecret: 'wrong' }), /did not accept the credentials \(OAuth client_credentials grant: Zendesk answered 401 invalid_client/],
   ])('refuses at register %s, with a message a bot builder can act on', async (_, configuration, message) => {
     const config = configuration()
     if ('accessToken' in config) secrets.add(config.accessToken as string)

@@ -19,7 +19,7 @@ describe('a Zendesk gateway failing on every try', () => {
     loop.zendesk.faults.serverError({ count: 100, status, method: 'GET', path: /\/users\/me/ })
     const answer = await loop.cloud.register()
     expect(answer.status).toBe(400)
-    expect(answer.json.message).toMatch(new RegExp(`^Zendesk who-am-I \\(users/me\\) failed: ${status} \\(a gateway in front of Zendesk`))
+    expect(answer.json.message).toMatch(new RegExp(`^Zendesk read the connected user failed: ${status} \\(a gateway in front of Zendesk`))
     expect(webhookIds()).toEqual(before)
   })
 

@@ -73,7 +73,7 @@ describe('src/zendesk', () => {
 
   it('gives up on a 429 asking to wait longer than the caller can, with a message saying so', async () => {
     zd.faults.rateLimit({ count: 1, retryAfterSeconds: 60 })
-    await expect(ours().me()).rejects.toThrow(/Zendesk who-am-I \(users\/me\) failed: 429.*rate limit/)
+    await expect(ours().me()).rejects.toThrow(/Zendesk read the connected user failed: 429.*rate limit/)
   })
 
   it.each([500, 502, 503, 504] as const)('retries a read after a %s', async (status) => {
@@ -85,7 +85,7 @@ describe('src/zendesk', () => {
     const api = ours()
     const { ticket } = await newTicket(api)
     const reads: [string, () => Promise<unknown>][] = [
-      ['who-am-I \\(users\\/me\\)', () => api.me()],
+      ['read the connected user', () => api.me()],
       [`show ticket ${ticket.id}`, () => api.showTicket(ticket.id)],
       [`list comments of ticket ${ticket.id}`, () => api.listComments(ticket.id)],
       ['list webhooks', () => api.listWebhooks('anything')],

@@ -59,6 +59,29 @@ const alive = (pid: number) => {
 }
 
 describe('npm start', () => {
+  it('--help prints the usage and every option, and exits 0', async () => {
+    const run = start(['--help'])
+    expect(await run.exited).toBe(0)
+    const text = run.output.join('\n')
+    expect(text).toMatch(/^Usage: npm start -- \[--port 3000\]/)
+    for (const option of ['--port', '--zendesk', '--access-token', '--client-id', '--client-secret', '--public-url', '--help']) expect(text).toContain(option)
+  })
+
+  it.each([
+    [['--bogus'], 'Unknown option --bogus.'],
+    [['--acess-token', 'T'], 'Unknown option --acess-token: did you mean --access-token?'],
+    [['--publicurl', 'https://x'], 'Unknown option --publicurl: did you mean --public-url?'],
+    [['--port'], '--port needs a value.'],
+    [['3000'], 'npm start takes options only (each starts with --).'],
+  ])('%j says what is wrong, then the usage, with no stack trace', async (args, message) => {
+    const run = start(args)
+    expect(await run.exited).toBe(2)
+    expect(run.output[0]).toBe(message)
+    const text = run.output.join('\n')
+    expect(text).toContain('Usage: npm start --')
+    expect(text).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /)
+  })
+
   it('refuses a real Zendesk without a public URL, saying why', async () => {
     const run = start(['--zendesk', 'https://acme.zendesk.com', '--access-token', 'abc'])
     expect(await run.exited).toBe(2)

@@ -22,13 +22,25 @@ describe('the Zendesk subdomain a bot builder types', () => {
     ['https://evil.example.com', /not a Zendesk address/],
     ['https://acme.zendesk.com.evil.io', /not a Zendesk address/],
     ['https://acme.zendesk.com/api/v2', /not a Zendesk address/],
-    ['https://user:pw@acme.zendesk.com', /not a Zendesk address/],
+    ['https://user:pw@acme.zendesk.com', /contains "@"/],
     ['http://10.0.0.8', /plain http/],
     ['ac me', /not a Zendesk address/],
     ['ftp://acme.zendesk.com', /not a Zendesk address/],
   ])('%j is refused with a message saying what to type', (typed, message) => {
     expect(() => zendeskBaseUrl(typed)).toThrow(message)
   })
+
+  it.each(['https://admin:S3cret-Pass@acme.zendesk.com', 'admin:S3cret-Pass@acme.zendesk.com', 'S3cret-Pass@acme', 'https://admin:S3cret Pass@acme.zendesk.com'])(
+    'a password typed into %j is refused without being repeated',
+    (typed) => {
+      expect(() => zendeskBaseUrl(typed)).toThrow(/contains "@"/)
+      try {
+        zendeskBaseUrl(typed)
+      } catch (thrown) {
+        expect((thrown as Error).message).not.toContain('S3cret')
+      }
+    }
+  )
 })
 
 describe('the manual configuration', () => {
@@ -63,7 +75,13 @@ describe('the manual configuration', () => {
       baseUrl: 'https://acme.zendesk.com',
       credential: { kind: 'oauth-connection' },
       stopStatus: 'solved',
+      linkExistingEndUsers: false,
     })
+  })
+
+  it('links users to existing end users only when the bot builder turns it on', () => {
+    expect(manual({ accessToken: 't' }).linkExistingEndUsers).toBe(false)
+    expect(manual({ accessToken: 't', linkExistingEndUsers: true }).linkExistingEndUsers).toBe(true)
   })
 })
 

@@ -1,0 +1,186 @@
+// The pure halves of the trust boundaries: the media address policy, the identity policy, text hygiene and the
+// transcript cut. Each table row is an attack or the legitimate case next to it.
+import { describe, expect, it } from 'vitest'
+import { decideIdentity, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
+import { cleanLine, cleanText, fitSubject, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
+import { renderTranscript } from '../../src/mapping/transcript'
+import { isLoopbackUrl, refusedAddress, refusedUrl } from '../../src/media/address-policy'
+
+describe('the media address policy', () => {
+  const strict = { allowLoopback: false }
+  const offline = { allowLoopback: true }
+
+  it.each([
+    // Cloud metadata, however it is spelled.
+    ['http://169.254.169.254/latest/meta-data/', /link-local/],
+    ['http://2852039166/', /link-local/],
+    ['http://0xa9.0xfe.0xa9.0xfe/', /link-local/],
+    ['http://0251.0376.0251.0376/', /link-local/],
+    ['http://[::ffff:a9fe:a9fe]/', /IPv4-mapped/],
+    ['http://[::ffff:169.254.169.254]/', /IPv4-mapped/],
+    ['http://[64:ff9b::a9fe:a9fe]/', /NAT64/],
+    ['http://[fe80::1]/', /link-local/],
+    // Private networks.
+    ['http://10.0.0.1/', /private/],
+    ['http://172.16.0.1/', /private/],
+    ['http://172.31.255.254/', /private/],
+    ['http://192.168.1.1/', /private/],
+    ['http://[fc00::1]/', /private/],
+    ['http://[fd12:3456::1]/', /private/],
+    ['http://100.64.0.1/', /carrier-grade/],
+    // Unspecified, multicast, broadcast.
+    ['http://0.0.0.0/', /unspecified/],
+    ['http://0/', /unspecified/],
+    ['http://[::]/', /unspecified/],
+    ['http://224.0.0.1/', /multicast/],
+    ['http://[ff02::1]/', /multicast/],
+    ['http://255.255.255.255/', /reserved or broadcast/],
+    // Loopback in production, in every spelling.
+    ['http://127.0.0.1/', /loopback/],
+    ['http://0x7f.1/', /loopback/],
+    ['http://127.1/', /loopback/],
+    ['http://2130706433/', /loopback/],
+    ['http://[::1]/', /loopback/],
+    // Not a web address at all.
+    ['file:///etc/passwd', /not http or https/],
+    ['gopher://127.0.0.1:6379/_INFO', /not http or https/],
+    ['ftp://files.example.com/a', /not http or https/],
+    ['http://user:pw@files.example.com/a', /credentials/],
+  ])('%s is refused (%s)', (url, why) => {
+    expect(refusedUrl(new URL(url), strict)).toMatch(why)
+  })
+
+  it.each([
+    'https://cdn.example.com/cat.png',
+    'http://files.example.com/a.pdf',
+    'https://93.184.215.14/x.png',
+    'http://172.32.0.1/',
+    'http://[2606:4700::1111]/',
+  ])('%s may be fetched (a name is checked once resolved)', (url) => {
+    expect(refusedUrl(new URL(url), strict)).toBeUndefined()
+  })
+
+  it('allows loopback only when the Zendesk account itself is on loopback, and never a mapped or private address', () => {
+    expect(refusedUrl(new URL('http://127.0.0.1:8080/cat.png'), offline)).toBeUndefined()
+    expect(refusedUrl(new URL('http://[::1]:8080/cat.png'), offline)).toBeUndefined()
+    expect(refusedUrl(new URL('http://[::ffff:127.0.0.1]/'), offline)).toMatch(/IPv4-mapped/)
+    expect(refusedUrl(new URL('http://169.254.169.254/'), offline)).toMatch(/link-local/)
+    expect(refusedUrl(new URL('http://10.0.0.1/'), offline)).toMatch(/private/)
+  })
+
+  it.each([
+    ['93.184.215.14', undefined],
+    ['10.1.2.3', /private/],
+    ['::ffff:10.1.2.3', /IPv4-mapped/],
+    ['127.0.0.1', /loopback/],
+    ['localhost', /not an IP/],
+  ])('a resolved address %s is judged as itself', (address, why) => {
+    const refused = refusedAddress(address, strict)
+    if (why) expect(refused).toMatch(why)
+    else expect(refused).toBeUndefined()
+  })
+
+  it.each([
+    ['http://127.0.0.1:8080', true],
+    ['http://localhost:3001', true],
+    ['http://[::1]:9000', true],
+    ['https://acme.zendesk.com', false],
+  ])('a Zendesk base URL %s is on loopback: %s', (url, loopback) => {
+    expect(isLoopbackUrl(url)).toBe(loopback)
+  })
+})
+
+describe('the identity policy', () => {
+  const wanted = (over: Partial<Wanted> = {}): Wanted => ({ externalId: 'user_1', name: 'Mallory', email: 'grace@acme.test', linkExistingEndUsers: false, ...over })
+  const agent = { id: 7, role: 'agent', email: 'grace@acme.test', external_id: null, name: 'Grace' }
+  const admin = { id: 1, role: 'admin', email: 'grace@acme.test', external_id: null, name: 'Admin' }
+  const endUser = { id: 9, role: 'end-user', email: 'grace@acme.test', external_id: null, name: 'Grace' }
+  const otherBotsUser = { ...endUser, external_id: 'user_of_another_bot' }
+  const ours = { id: 11, role: 'end-user', email: null, external_id: 'user_1', name: 'Mallory', notes: unverifiedNote('grace@acme.test') }
+
+  it.each<[string, Found, Partial<Wanted>, object]>([
+    ['an agent\'s email: an end user without it, the address in its notes', { emailOwner: agent }, {}, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an admin\'s email, even with linking on', { emailOwner: admin }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an end user\'s email, linking off: not linked', { emailOwner: endUser }, {}, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
+    ['an end user\'s email, linking on: linked and verified', { emailOwner: endUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', external_id: 'user_1', verified: true } }],
+    ['an end user another bot linked, linking on: not taken over', { emailOwner: otherBotsUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
+    ['a free email, linking off: set, unverified, no mail sent', {}, {}, { kind: 'write', user: { email: 'grace@acme.test', skip_verify_email: true } }],
+    ['a free email, linking on: set and verified', {}, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', verified: true } }],
+    ['an agent\'s email again, nothing new to write', { linked: ours, emailOwner: agent }, {}, { kind: 'keep', zendeskUserId: 11 }],
+    ['no email', {}, { email: undefined }, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user' } }],
+  ])('%s', (_, found, over, expected) => {
+    expect(decideIdentity(wanted(over), found)).toMatchObject(expected)
+  })
+
+  it('never sets an email it refused, nor verified, for a clash', () => {
+    for (const owner of [agent, admin, endUser, otherBotsUser]) {
+      const decision = decideIdentity(wanted(), { emailOwner: owner })
+      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('email')
+      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('verified')
+      expect(decision).toHaveProperty('warning', expect.stringContaining(`${owner.id}`))
+    }
+  })
+
+  it('keeps what agents wrote in the user\'s notes, and adds the address once', () => {
+    const noted = { ...ours, notes: 'VIP, call back' }
+    expect(decideIdentity(wanted(), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'write', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
+    expect(decideIdentity(wanted(), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
+  })
+
+  it('refuses to link a Botpress user an agent carries as external ID, rather than change the agent', () => {
+    expect(decideIdentity(wanted(), { linked: { ...agent, external_id: 'user_1' } })).toMatchObject({ kind: 'refuse', message: expect.stringContaining('never linked') })
+  })
+})
+
+describe('text hygiene', () => {
+  it.each([
+    ['NUL and ESC', 'a\u0000b\u001b[31mred', 'ab[31mred'],
+    ['bidi override and isolate', 'invoice\u202egnp.exe and \u2066x\u2069', 'invoicegnp.exe and x'],
+    ['lone surrogates', 'a\ud800b\udc00c', 'abc'],
+    ['a real surrogate pair stays', 'ok 😀', 'ok 😀'],
+    ['C1 and DEL', 'a\u0085b\u007fc', 'abc'],
+    ['newlines and tabs stay, CRLF becomes LF', 'a\r\nb\tc\rd', 'a\nb\tc\nd'],
+    ['right-to-left text itself stays', 'שלום עולם', 'שלום עולם'],
+  ])('%s', (_, input, output) => {
+    expect(cleanText(input)).toBe(output)
+  })
+
+  it('a name or subject is one line', () => {
+    expect(cleanLine('  Ann\n\tLee\u0007 ')).toBe('Ann Lee')
+  })
+
+  it(`cuts a subject to Zendesk's ${MAX_SUBJECT_CHARS} characters, visibly and without splitting a character`, () => {
+    expect(fitSubject('x'.repeat(1000))).toHaveLength(MAX_SUBJECT_CHARS)
+    expect(fitSubject('x'.repeat(1000)).endsWith('…')).toBe(true)
+    const emoji = fitSubject(`${'x'.repeat(253)}😀😀`)
+    expect(emoji).toBe(`${'x'.repeat(253)}…`)
+    expect(fitSubject('Short one')).toBe('Short one')
+  })
+})
+
+describe('a transcript longer than a Zendesk comment', () => {
+  const names = { user: () => 'Ann', bot: 'Bot' }
+  const history = Array.from({ length: 100 }, (_, i) => ({ source: { type: 'bot' as const }, type: 'text' as const, payload: { text: `message ${i} ${'x'.repeat(100)}` } }))
+
+  it('keeps the newest messages and says how many earlier ones were left out', () => {
+    const html = renderTranscript('Why', history, names, 3_000)
+    expect(html.length).toBeLessThanOrEqual(3_000)
+    expect(html).toContain('message 99 ')
+    const kept = (html.match(/<li>/g) ?? []).length
+    expect(html).toContain(`[${100 - kept} earlier messages left out`)
+    expect(html).not.toContain('message 0 ')
+  })
+
+  it('cuts a newest message too long on its own, and a description too long', () => {
+    const html = renderTranscript('d'.repeat(5_000), [{ source: { type: 'bot' }, type: 'text', payload: { text: '<'.repeat(10_000) } }], names, 3_000)
+    expect(html.length).toBeLessThanOrEqual(3_000)
+    expect(html).toMatch(/\[cut: \d+ more characters\]/)
+    expect(html).not.toMatch(/&[a-z]*\s\[cut/)
+  })
+
+  it('is unchanged when it fits', () => {
+    const html = renderTranscript(undefined, history.slice(0, 2), names)
+    expect(html).not.toContain('left out')
+    expect(html).toContain('message 0 ')
+  })
+})
