@@ -63,6 +63,10 @@ export class HelpCenter {
       const page = read(articlesPage, body, operation)
       yield* page.articles
       if (!page.meta.has_more || !page.meta.after_cursor) return
+      // A cursor served twice would page forever: the listing stops with an error instead.
+      if (page.meta.after_cursor === after) {
+        throw new ZendeskError({ operation, error: 'UnexpectedResponse', description: 'Zendesk answered the same page cursor twice' })
+      }
       after = page.meta.after_cursor
     }
   }
