@@ -224,7 +224,9 @@ export default new sdk.IntegrationDefinition({
       type: 'conversation',
       schema: z.object({
         assigneeId: z.string().title('Assignee ID').describe('Zendesk ID of the agent last announced as assigned'),
-        claim: z.string().title('Claim').describe('Random value of the delivery that announced it: the one that wrote it announces'),
+        claim: z.string().title('Claim').describe('Random value of the delivery announcing it: only the one that wrote it announces; empty once released'),
+        claimedAt: z.number().optional().title('Claimed at').describe('When the claim was written (ms since epoch)'),
+        confirmed: z.boolean().optional().title('Confirmed').describe('The event was created; absent in states written before claims were confirmed'),
       }),
     },
     relay: {
@@ -238,12 +240,29 @@ export default new sdk.IntegrationDefinition({
           .record(z.string())
           .title('Agents')
           .describe('Botpress user id of each Zendesk agent (by Zendesk id) who wrote in this ticket'),
+        ticketId: z
+          .number()
+          .optional()
+          .title('Bound ticket')
+          .describe('Zendesk ticket this conversation is bound to, as its tags said: only its events act on the conversation'),
+        firstAgentId: z
+          .string()
+          .optional()
+          .title('First agent')
+          .describe('Zendesk id of the author of the first relayed comment, whom the hitl plugin takes as the agent'),
+        ended: z
+          .boolean()
+          .optional()
+          .title('Session ended')
+          .describe('hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note'),
       }),
     },
     stop: {
       type: 'conversation',
       schema: z.object({
-        claim: z.string().title('Claim').describe('Random value of the delivery that announced the end of the session'),
+        claim: z.string().title('Claim').describe('Random value of the delivery announcing the end of the session; empty once released'),
+        claimedAt: z.number().optional().title('Claimed at').describe('When the claim was written (ms since epoch)'),
+        confirmed: z.boolean().optional().title('Confirmed').describe('hitlStopped was created; absent in states written before claims were confirmed'),
       }),
     },
   },
@@ -268,6 +287,10 @@ export default new sdk.IntegrationDefinition({
           },
           requesterUserId: { title: 'Requester user ID', description: 'Botpress ID of the end user who asked for an agent' },
           requesterZendeskId: { title: 'Requester Zendesk ID', description: 'Zendesk ID of that end user' },
+          heldAssigneeId: {
+            title: 'Held assignee',
+            description: 'Zendesk ID of an agent assigned before the session started, announced once the session is active',
+          },
         },
       },
       message: {

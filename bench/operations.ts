@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { startCloud, type Cloud } from '../emulators/cloud'
 import { startBotpressEmulator, type BotpressEmulator } from '../emulators/botpress'
 import { startZendeskEmulator, type ZendeskEmulator } from '../emulators/zendesk'
-import { PNG, Plugin, startFileServer, type Session } from '../emulators/plugin/index'
+import { PNG, Plugin, startFileServer } from '../emulators/plugin/index'
 import { startTap, type Tap, type Trip } from './tap'
 
 export const OPERATIONS = ['createUser', 'startHitl', 'text', 'image', 'agentComment', 'assignment', 'solve', 'stopHitl'] as const
@@ -130,7 +130,7 @@ export async function playSession(world: World, measure: Measure, n: number, end
   const { conversationId } = await measure('startHitl', () =>
     cloud.action<{ conversationId: string }>('startHitl', { userId, title: `Order ${n} missing`, description: 'The user asks for an agent', messageHistory: history(userId) })
   )
-  const session: Session = { userId, conversationId, ticketId: plugin.ticketIdOf(conversationId) }
+  const session = { userId, conversationId, ticketId: plugin.ticketIdOf(conversationId) }
 
   if (end === 'bot') {
     await measure('stopHitl', async () => {
@@ -141,9 +141,9 @@ export async function playSession(world: World, measure: Measure, n: number, end
     return
   }
 
-  const text = await measure('text', () => plugin.userSays(session, `Any news on order ${n}?`))
+  const text = await measure('text', () => plugin.relay(session, 'text', { text: `Any news on order ${n}?` }))
   check(text.status === 200, `text answered ${text.status}`)
-  const image = await measure('image', () => plugin.userSends(session, 'image', { imageUrl: `${world.mediaUrl}/cat.png` }))
+  const image = await measure('image', () => plugin.relay(session, 'image', { imageUrl: `${world.mediaUrl}/cat.png` }))
   check(image.status === 200 && (plugin.comments(session).at(-1)?.attachments.length ?? 0) === 1, 'the image is attached')
   await measure('assignment', async () => {
     agent.assignToMe(session.ticketId)

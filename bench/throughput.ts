@@ -50,7 +50,7 @@ function duplicates(world: World, conversationIds: string[]): { messages: number
   let extra = 0
   for (const id of conversationIds) {
     const seen = new Map<string, number>()
-    for (const m of world.plugin.toUser({ conversationId: id, userId: '', ticketId: 0 })) {
+    for (const m of world.plugin.toUser({ conversationId: id })) {
       const key = world.plugin.tagsOf(m).zendeskCommentId ?? m.id
       seen.set(key, (seen.get(key) ?? 0) + 1)
       messages++

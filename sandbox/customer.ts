@@ -1,10 +1,9 @@
-// The customer's side: a tiny bot, and the hitl plugin's part once the user asks for a human, done the way
-// the plugin does it (see /work/shared/HITL-PLUGIN.md): createUser, startHitl with the chat so far, user
-// messages relayed to the hitl channel with payload.userId, `/end` as a notice then stopHitl, and the
-// integration's messages and hitlAssigned / hitlStopped events brought back to the user.
-import type { BotpressEmulator, Event, Message } from '../emulators/botpress'
-import type { Cloud } from '../emulators/cloud'
-import type { HistoryItem, Plugin, Session } from '../emulators/plugin/index'
+// The customer's side: a webchat conversation with a tiny bot that has the hitl plugin installed. The plugin is
+// the stand-in of emulators/plugin/hitl-plugin.ts (hitl plugin 1.4.2, call for call), so the chat shows what a
+// real webchat user reads: the bot's answers, the plugin's own messages with their default texts, and the agents'
+// replies under the agent's name and picture. Nothing else is said in the chat.
+import type { BotpressEmulator, Message } from '../emulators/botpress'
+import type { Chat, Plugin, Turn } from '../emulators/plugin/index'
 
 export type Media = { type: 'image' | 'file' | 'audio' | 'video'; url: string; title?: string }
 
@@ -22,161 +21,115 @@ export type ChatStatus =
   | { kind: 'escalating' }
   | { kind: 'hitl'; conversationId: string; ticketId: number; agent?: string }
 
-/** The plugin's default close command. */
-export const CLOSE_COMMAND = '/end'
 const ASKS_FOR_HUMAN = /\b(human|agent|person|someone)\b/i
 const CUSTOMER = { name: 'Ann Lee', email: 'ann.lee@example.com' }
 
-type Hitl = { session: Session; agentUserId?: string }
-
 export class CustomerChat {
+  /** The chat as shown, in order; only ever appended to. */
   public readonly messages: ChatMessage[] = []
-  private hitl: Hitl | undefined
-  private escalating = false
-  // One turn at a time, like a chat: a message sent while the ticket opens waits for the session.
-  private queue: Promise<void> = Promise.resolve()
-  private readonly unsubscribe: (() => void)[]
-  // The emulator reports a message again when it is updated (tags, acks): each is shown once.
-  private readonly seen = new Set<string>()
+  private readonly chat: Chat
+  private escalating = 0
+  private readonly shown = new Set<string>()
+  private readonly unsubscribe: () => void
 
-  public constructor(
-    private readonly deps: { plugin: Plugin; cloud: Cloud; botpress: BotpressEmulator; onChange: () => void },
-  ) {
-    this.post({ from: 'bot', text: "Hi, I'm the Acme bot. Ask me anything, or say \"talk to a human\" to reach a Zendesk agent." })
-    this.unsubscribe = [
-      deps.botpress.on('message', (m: Message) => this.onMessage(m)),
-      deps.botpress.on('event', (e: Event) => this.onEvent(e)),
-    ]
+  public constructor(private readonly deps: { plugin: Plugin; botpress: BotpressEmulator; onChange: () => void }) {
+    this.chat = deps.plugin.openChat(CUSTOMER)
+    // Every message of the user's conversation, whoever wrote it (the user, the bot, the plugin), in order.
+    this.unsubscribe = deps.botpress.on('message', (m: Message) => {
+      if (m.conversationId === this.chat.conversationId) this.show(m)
+    })
+    deps.plugin.botSays(this.chat, 'text', { text: "Hi, I'm the Acme bot. Ask me anything, or say \"talk to a human\" to reach a Zendesk agent." })
   }
 
   public get status(): ChatStatus {
     if (this.escalating) return { kind: 'escalating' }
-    if (!this.hitl) return { kind: 'bot' }
-    const { session, agentUserId } = this.hitl
-    const agent = agentUserId ? this.deps.botpress.state.users.get(agentUserId)?.name : undefined
-    return { kind: 'hitl', conversationId: session.conversationId, ticketId: session.ticketId, ...(agent && { agent }) }
+    const { plugin, botpress } = this.deps
+    const upstream = botpress.state.conversations.get(this.chat.conversationId)
+    const downstreamId = upstream?.tags['hitl#downstream']
+    if (!downstreamId || !plugin.isActive(this.chat.conversationId)) return { kind: 'bot' }
+    // The downstream conversation is this session's own; the upstream one keeps the agent of an earlier session.
+    const agent = botpress.state.conversations.get(downstreamId)?.tags['hitl#humanAgentName']
+    return { kind: 'hitl', conversationId: downstreamId, ticketId: plugin.ticketIdOf(downstreamId), ...(agent && { agent }) }
   }
 
+  /** The user types: the plugin's hook decides whether the bot or the agent gets it, as in a real bot. */
   public say(text: string): Promise<void> {
     const trimmed = text.trim()
     if (!trimmed) return Promise.resolve()
-    this.post({ from: 'user', text: trimmed })
-    return this.turn(async () => {
-      if (this.hitl) {
-        if (trimmed === CLOSE_COMMAND) return this.end(this.hitl)
-        return this.relay(this.hitl, 'text', { text: trimmed })
-      }
-      if (ASKS_FOR_HUMAN.test(trimmed)) return this.escalate()
-      this.post({ from: 'bot', text: botAnswer(trimmed) })
-    })
+    return this.turn('text', { text: trimmed }, () => (ASKS_FOR_HUMAN.test(trimmed) ? this.escalate() : this.botSays(botAnswer(trimmed))))
   }
 
   public askForHuman(): Promise<void> {
-    this.post({ from: 'user', text: 'Talk to a human' })
-    return this.turn(async () => {
-      if (this.hitl) this.post({ from: 'notice', text: 'You are already talking to the support team.' })
-      else await this.escalate()
-    })
+    return this.say('Talk to a human')
   }
 
   /** A file the user sent, already stored at `media.url` (what Botpress file storage gives the plugin). */
   public send(media: Media): Promise<void> {
-    this.post({ from: 'user', media })
-    return this.turn(async () => {
-      if (this.hitl) return this.relay(this.hitl, media.type, mediaPayload(media))
-      this.post({ from: 'bot', text: 'Thanks, I cannot read files myself, but an agent can: say "talk to a human".' })
-    })
+    return this.turn(media.type, mediaPayload(media), () => this.botSays('Thanks, I cannot read files myself, but an agent can: say "talk to a human".'))
   }
 
   public close(): Promise<void> {
-    for (const off of this.unsubscribe) off()
-    return this.queue
+    this.unsubscribe()
+    this.deps.plugin.close()
+    return this.deps.plugin.settled()
   }
 
-  private turn(fn: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(fn).catch((thrown: unknown) => {
-      this.post({ from: 'notice', text: `Error: ${thrown instanceof Error ? thrown.message : String(thrown)}` })
-    })
-    this.queue = run
-    return run
+  /**
+   * One message of the user, handled as Botpress would: its own run, not queued behind the others. A message the
+   * plugin lets through goes to the bot, which answers with `bot`.
+   */
+  private async turn(type: string, payload: Record<string, unknown>, bot: () => Promise<void> | void): Promise<void> {
+    try {
+      const handled: Turn = await this.deps.plugin.userWrites(this.chat, type, payload)
+      if (handled.handledBy === 'bot') await bot()
+      else if (handled.delivery && handled.delivery.status >= 300) {
+        this.notice(`The integration refused the message (${handled.delivery.status}): ${handled.delivery.json?.message ?? handled.delivery.body}`)
+      }
+    } catch (thrown) {
+      this.notice(`Error: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+    }
   }
 
   private async escalate(): Promise<void> {
-    // The plugin tells the user before it calls the integration.
-    this.post({ from: 'bot', text: `I'm handing you over to our support team. Type ${CLOSE_COMMAND} to come back to me.` })
-    const history = this.history()
-    this.escalating = true
+    // The bot's flow is already in its "Start HITL" card: a second request waits for it rather than opening a
+    // second ticket (the plugin has no lock of its own).
+    if (this.escalating) return this.botSays('One moment, I am connecting you to the support team.')
+    this.escalating++
     this.deps.onChange()
     try {
-      const session = await this.deps.plugin.escalate({
-        ...CUSTOMER,
+      await this.deps.plugin.startHitl(this.chat, {
+        // The card's title left empty: the integration names the ticket after the user.
+        title: '',
         description: 'The user asked to talk to a human in the sandbox chat.',
-        history,
         hitlSession: { chatbotName: 'Acme bot' },
       })
-      this.hitl = { session }
-      this.post({ from: 'notice', text: `Ticket #${session.ticketId} opened: waiting for an agent.` })
     } finally {
-      this.escalating = false
+      this.escalating--
       this.deps.onChange()
     }
   }
 
-  /** The upstream conversation, oldest first, as the plugin passes it: the downstream user for the user's turns. */
-  private history(): (userId: string) => HistoryItem[] {
-    const turns = this.messages.filter((m) => m.from === 'user' || m.from === 'bot')
-    return (userId) =>
-      turns.map((m) => ({
-        source: m.from === 'user' ? { type: 'user', userId } : { type: 'bot' },
-        ...(m.media ? { type: m.media.type, payload: mediaPayload(m.media) } : { type: 'text', payload: { text: m.text ?? '' } }),
-      }))
+  private botSays(text: string): void {
+    this.deps.plugin.botSays(this.chat, 'text', { text })
   }
 
-  private async relay(hitl: Hitl, type: string, payload: Record<string, unknown>): Promise<void> {
-    const result = await this.deps.plugin.userSends(hitl.session, type, payload)
-    if (result.status >= 300) throw new Error(`the integration refused the message (${result.status}): ${result.json?.message ?? result.body}`)
-  }
-
-  private async end(hitl: Hitl): Promise<void> {
-    // As the plugin: a notice in the channel, the session inactive, then stopHitl.
-    await this.deps.plugin.notice(hitl.session, 'The user ended the session.')
-    this.hitl = undefined
-    this.post({ from: 'notice', text: 'You ended the conversation with the support team.' })
-    await this.deps.cloud.action('stopHitl', { conversationId: hitl.session.conversationId })
-    this.post({ from: 'bot', text: "I'm back. Anything else I can do for you?" })
-  }
-
-  /** Messages the integration creates in the HITL conversation are what the plugin forwards to the user. */
-  private onMessage(m: Message): void {
-    const hitl = this.hitl
-    if (!hitl || m.conversationId !== hitl.session.conversationId || m.userId === this.deps.botpress.botUserId) return
-    if (this.seen.has(m.id)) return
-    this.seen.add(m.id)
-    // Without an assignment, the plugin takes the first message's author as the agent.
-    hitl.agentUserId ??= m.userId
-    const author = this.agentOf(m.userId)
+  private show(m: Message): void {
+    // The emulator reports a message again when it is updated: each is shown once.
+    if (this.shown.has(m.id)) return
+    this.shown.add(m.id)
     const payload = m.payload as Record<string, unknown>
-    const text = typeof payload.text === 'string' ? payload.text : undefined
+    const agentId = m.direction === 'outgoing' && typeof payload.userId === 'string' ? payload.userId : undefined
+    const from = m.direction === 'incoming' ? 'user' : agentId ? 'agent' : 'bot'
+    const author = agentId ? this.agentOf(agentId) : undefined
     const media = mediaOf(m.type, payload)
-    if (media) this.post({ from: 'agent', author, media })
-    else if (text !== undefined) this.post({ from: 'agent', author, text })
-    else this.post({ from: 'notice', text: `The agent sent a ${m.type} message, which this chat cannot show.` })
+    const text = typeof payload.text === 'string' ? payload.text : undefined
+    if (media) this.post({ from, ...(author && { author }), media })
+    else if (text !== undefined) this.post({ from, ...(author && { author }), text })
+    else this.post({ from: 'notice', text: `A ${m.type} message, which this page cannot show.` })
   }
 
-  private onEvent(e: Event): void {
-    const hitl = this.hitl
-    const payload = e.payload as { conversationId?: string; userId?: string }
-    if (!hitl || payload.conversationId !== hitl.session.conversationId) return
-    if (isEvent(e, 'hitlAssigned') && payload.userId) {
-      // No de-duplication, as in the plugin: a second event is a second "joined" the user sees.
-      hitl.agentUserId = payload.userId
-      const agent = this.agentOf(payload.userId)
-      this.post({ from: 'notice', author: agent, text: `${agent.name} joined the conversation.` })
-    } else if (isEvent(e, 'hitlStopped')) {
-      this.hitl = undefined
-      this.post({ from: 'notice', text: 'The agent closed the conversation.' })
-      this.post({ from: 'bot', text: "You're back with the bot. Anything else I can do for you?" })
-    }
+  private notice(text: string): void {
+    this.post({ from: 'notice', text })
   }
 
   private agentOf(userId: string): { name: string; pictureUrl?: string } {
@@ -195,8 +148,6 @@ function botAnswer(text: string): string {
   if (/\b(refund|order|money)\b/i.test(text)) return 'Refunds take 5 to 7 days once we receive the item. Anything else?'
   return `I'm only a tiny demo bot and cannot answer "${text}". Say "talk to a human" and an agent will.`
 }
-
-const isEvent = (e: Event, type: string) => e.type === type || e.type.endsWith(`:${type}`)
 
 const MEDIA_FIELD = { image: 'imageUrl', audio: 'audioUrl', video: 'videoUrl', file: 'fileUrl' } as const
 

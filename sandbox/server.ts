@@ -235,7 +235,7 @@ async function startParts(opts: SandboxOptions, url: string, changed: () => void
     const registered = opts.zendesk ? await cloud.invoke('register', { webhookUrl: `${opts.zendesk.publicUrl}/webhook/${cloud.webhookId}` }) : await cloud.register()
     if (registered.status !== 200) throw new Error(`The integration's register failed (${registered.status}): ${registered.json?.message ?? registered.body}`)
     const traced = log.traced(cloud)
-    const chat = new CustomerChat({ plugin: new Plugin(traced, botpress, zendesk), cloud: traced, botpress, onChange: changed })
+    const chat = new CustomerChat({ plugin: new Plugin(traced, botpress, zendesk), botpress, onChange: changed })
     const kb = new KnowledgeBasePanel(traced, botpress)
     return { botpress, cloud, log, chat, kb, ...(zendesk && agent && { zendesk, desk: new Desk(zendesk, agent, log) }) }
   } catch (thrown) {

@@ -68,7 +68,9 @@ function messageRefusal(b: Record<string, unknown>): string | undefined {
   if (!channel) return `Unknown channel "${String(conversation?.channel)}"`
   const message = typeof b.type === 'string' ? channel.messages[b.type] : undefined
   if (!message) return `The ${String(conversation?.channel)} channel has no "${String(b.type)}" messages`
-  const parsed = message.schema.safeParse(b.payload)
+  // The hitl plugin relays `{type, ...payload, userId}`: the type it repeats is not a field of the payload.
+  const { type: repeated, ...fields } = (b.payload ?? {}) as Record<string, unknown>
+  const parsed = message.schema.safeParse(repeated === b.type ? fields : b.payload)
   if (parsed.success) return undefined
   const issue = parsed.error.issues[0]
   return `Invalid ${String(b.type)} payload: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`

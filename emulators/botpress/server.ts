@@ -88,8 +88,10 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   }
 
   /** Consumes one use of the first fault that applies to the operation. */
-  function take<T extends { operation?: string; left: number }>(faults: T[], operation: string): T | undefined {
-    const fault = faults.find((f) => f.left > 0 && (f.operation === undefined || f.operation === operation))
+  function take<T extends { operation?: string; path?: RegExp; left: number }>(faults: T[], operation: string, path: string): T | undefined {
+    const fault = faults.find(
+      (f) => f.left > 0 && (f.operation === undefined || f.operation === operation) && (f.path === undefined || f.path.test(path))
+    )
     if (fault) fault.left -= 1
     return fault
   }
@@ -102,17 +104,32 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     raw: Buffer,
     query: Record<string, unknown>
   ): Promise<Reply> {
-    const delay = take(delays, op.id)
+    const delay = take(delays, op.id, url.pathname)
     if (delay) await sleep(delay.ms)
-    const failure = take(serverErrors, op.id)
-    if (failure) {
-      const status = failure.status ?? 500
-      return {
-        status,
-        body: errorBody(faultType(status), `Injected fault: ${op.id} answered ${status}`, status),
-        ...(failure.retryAfter !== undefined && { headers: { 'retry-after': String(failure.retryAfter) } }),
-      }
+    const failure = take(serverErrors, op.id, url.pathname)
+    if (failure && !failure.afterWrite) return faultReply(op, failure)
+    const done = await perform(op, params, req, url, raw, query)
+    // Written, then the answer is lost: what a gateway time-out or a crash between commit and reply looks like.
+    return failure && done.status < 400 ? faultReply(op, failure) : done
+  }
+
+  function faultReply(op: Operation, failure: ServerErrorFault): Reply {
+    const status = failure.status ?? 500
+    return {
+      status,
+      body: errorBody(faultType(status), `Injected fault: ${op.id} answered ${status}`, status),
+      ...(failure.retryAfter !== undefined && { headers: { 'retry-after': String(failure.retryAfter) } }),
     }
+  }
+
+  async function perform(
+    op: Operation,
+    params: Record<string, string>,
+    req: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+    query: Record<string, unknown>
+  ): Promise<Reply> {
 
     const headers = req.headers
     const missing = op.requiredHeaders.filter((h) => !headers[h])
@@ -306,6 +323,26 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
       if (!store.state.users.has(p.userId)) throw new Error(`No user ${p.userId} in the emulator`)
       return structuredClone(store.createMessage({ ...p, tags: tagsIn(asBot, p.tags), direction: 'outgoing' }))
     },
+
+    createIncomingMessage: (p) => {
+      if (!store.state.conversations.has(p.conversationId)) throw new Error(`No conversation ${p.conversationId} in the emulator`)
+      if (!store.state.users.has(p.userId)) throw new Error(`No user ${p.userId} in the emulator`)
+      return structuredClone(store.createMessage({ ...p, tags: tagsIn(asBot, p.tags), direction: 'incoming' }))
+    },
+
+    tagAsBot(kind, id, tags) {
+      const found = (kind === 'user' ? store.state.users : kind === 'conversation' ? store.state.conversations : store.state.messages).get(id)
+      if (!found) throw new Error(`No ${kind} ${id} in the emulator`)
+      if (kind === 'user') store.updateUser(found as User, { tags })
+      else if (kind === 'conversation') store.updateConversation(found as Conversation, { tags })
+      else store.updateMessage(found as Message, { tags })
+    },
+
+    firstMessagePage: (conversationId) =>
+      store
+        .newestFirst([...store.state.messages.values()].filter((m) => m.conversationId === conversationId))
+        .slice(0, pageSize)
+        .map((m) => structuredClone(m)),
 
     asSeenByIntegration<T extends User | Conversation | Message | Event>(entity: T, integrationAlias: string): T {
       const caller: Caller = { botId, integrationId: integrationAlias, alias: integrationAlias }

@@ -38,10 +38,15 @@ export interface ServerErrorFault {
   operation?: string
   /** Seconds sent in `Retry-After`; the SDK's retry waits that long instead of 1 s, 2 s, 3 s. */
   retryAfter?: number
+  /** The operation is carried out, then fails: the caller cannot tell it from a failure before the write. */
+  afterWrite?: boolean
+  /** Only requests whose path matches (one operation serves many states, say). */
+  path?: RegExp
 }
 
 export interface DelayFault {
   ms: number
+  path?: RegExp
   /** Absent: every matching call until `clear()`. */
   count?: number
   operation?: string
@@ -114,6 +119,18 @@ export interface BotpressEmulator {
     payload: Record<string, unknown>
     tags?: Tags
   }): Message
+  /** A user's message as the channel's integration brings it in (direction `incoming`), e.g. a webchat user's. */
+  createIncomingMessage(p: {
+    conversationId: string
+    userId: string
+    type: string
+    payload: Record<string, unknown>
+    tags?: Tags
+  }): Message
+  /** Sets tags as the bot does (a plugin's `hitl#…` tags, another integration's `webchat:…` tags). */
+  tagAsBot(kind: 'user' | 'conversation' | 'message', id: string, tags: Tags): void
+  /** The conversation's first page of `listMessages` as the bot gets it: the newest messages, newest first. */
+  firstMessagePage(conversationId: string): Message[]
   /** An object as the runtime API shows it to the integration with that alias (its own tags, unprefixed). */
   asSeenByIntegration<T extends User | Conversation | Message | Event>(entity: T, integrationAlias: string): T
 }

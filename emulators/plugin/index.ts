@@ -1,10 +1,13 @@
 // One HITL loop on loopback: the Zendesk emulator, the Botpress emulator, the built bundle driven as Botpress
-// Cloud drives it, and the part the hitl plugin plays (createUser, startHitl, user messages to the channel).
+// Cloud drives it, and the hitl plugin in the bot (hitl-plugin.ts).
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startBotpressEmulator, type BotpressEmulator } from '../botpress'
 import { startZendeskEmulator, type ZendeskEmulator } from '../zendesk'
 import { startCloud, type Cloud } from '../cloud'
+import { Plugin, type PluginConfiguration } from './hitl-plugin'
+
+export * from './hitl-plugin'
 
 export const ALIAS = 'zendesk-hitl'
 
@@ -16,8 +19,6 @@ export type Loop = {
   close(): Promise<void>
 }
 
-export type Session = { userId: string; conversationId: string; ticketId: number }
-
 export async function startLoop(
   opts: {
     zendesk?: ZendeskEmulator
@@ -27,6 +28,8 @@ export async function startLoop(
     register?: boolean
     /** Record every connection the bundle attempts, and refuse those off loopback (see the Cloud driver). */
     connectLog?: string
+    /** The hitl plugin's configuration in the bot. */
+    plugin?: PluginConfiguration
   } = {}
 ): Promise<Loop> {
   const zendesk = opts.zendesk ?? (await startZendeskEmulator({ webhookRetryBackoffMs: 20 }))
@@ -43,94 +46,18 @@ export async function startLoop(
     const registered = await cloud.register()
     if (registered.status !== 200) throw new Error(`register failed: ${registered.status} ${registered.body}`)
   }
+  const plugin = new Plugin(cloud, botpress, zendesk, opts.plugin)
   return {
     zendesk,
     botpress,
     cloud,
-    plugin: new Plugin(cloud, botpress, zendesk),
+    plugin,
     async close() {
+      plugin.close()
       await cloud.stop()
       await botpress.close()
       if (!opts.zendesk) await zendesk.close()
     },
-  }
-}
-
-export type HistoryItem = { source: { type: 'user'; userId: string } | { type: 'bot' }; type: string; payload: Record<string, unknown> }
-
-/** What the hitl plugin does with this integration, call for call. */
-export class Plugin {
-  public constructor(
-    private readonly cloud: Cloud,
-    private readonly botpress: BotpressEmulator,
-    // Absent when the sandbox plays the plugin against a real Zendesk account.
-    private readonly zendesk?: ZendeskEmulator
-  ) {}
-
-  public createUser(p: { name: string; email?: string; pictureUrl?: string }): Promise<{ userId: string }> {
-    return this.cloud.action('createUser', p)
-  }
-
-  public async escalate(p: {
-    name?: string
-    email?: string
-    title?: string
-    description?: string
-    history?: (userId: string) => HistoryItem[]
-    hitlSession?: Record<string, unknown>
-  } = {}): Promise<Session> {
-    const { userId } = await this.createUser({ name: p.name ?? 'Ann Lee', email: p.email ?? `ann.${Date.now()}.${Math.random()}@example.com` })
-    const { conversationId } = await this.cloud.action('startHitl', {
-      userId,
-      ...(p.title !== undefined && { title: p.title }),
-      ...(p.description !== undefined && { description: p.description }),
-      ...(p.hitlSession && { hitlSession: p.hitlSession }),
-      messageHistory: p.history?.(userId) ?? [],
-    })
-    return { userId, conversationId, ticketId: this.ticketIdOf(conversationId) }
-  }
-
-  public ticketIdOf(conversationId: string): number {
-    const conversation = this.botpress.state.conversations.get(conversationId)
-    if (!conversation) throw new Error(`no conversation ${conversationId}`)
-    return Number(this.botpress.asSeenByIntegration(conversation, ALIAS).tags.ticketId)
-  }
-
-  /** The plugin relays a user message into the channel as the bot, naming the user in payload.userId. */
-  public userSends(session: Session, type: string, payload: Record<string, unknown>) {
-    return this.cloud.messageCreated({
-      conversationId: session.conversationId,
-      userId: this.cloud.botUserId,
-      type,
-      payload: { ...payload, userId: session.userId },
-    })
-  }
-
-  public userSays(session: Session, text: string) {
-    return this.userSends(session, 'text', { text })
-  }
-
-  /** A plugin notice (no payload.userId): authored by the bot. */
-  public notice(session: Session, text: string) {
-    return this.cloud.messageCreated({ conversationId: session.conversationId, userId: this.cloud.botUserId, type: 'text', payload: { text } })
-  }
-
-  /** Messages the integration created in the HITL conversation: what the plugin forwards to the user. */
-  public toUser(session: Session) {
-    return this.botpress.messagesIn(session.conversationId).filter((m) => m.userId !== this.cloud.botUserId)
-  }
-
-  public events(session: Session, type?: string) {
-    return this.botpress.eventsOf(type).filter((e) => e.conversationId === session.conversationId || (e.payload as { conversationId?: string }).conversationId === session.conversationId)
-  }
-
-  public comments(session: Session) {
-    if (!this.zendesk) throw new Error('No Zendesk emulator: read the comments in Zendesk itself')
-    return this.zendesk.state.comments.get(this.ticketIdOf(session.conversationId)) ?? []
-  }
-
-  public tagsOf(entity: { tags: Record<string, string> }): Record<string, string> {
-    return (this.botpress.asSeenByIntegration(entity as never, ALIAS) as { tags: Record<string, string> }).tags
   }
 }
 

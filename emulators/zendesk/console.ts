@@ -5,15 +5,25 @@
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketEngine } from './ticket-engine.js'
 import type { Comment, TicketStatus, User } from './types.js'
+import { escapeHtml } from './comment-format.js'
+import { mergeTickets, type MergeInput } from './merge.js'
 import { deleteTicket } from './tickets.js'
 import { storeAttachment } from './uploads.js'
 
 export interface AgentConsole {
   reply(
     ticketId: number,
-    p: { body?: string; htmlBody?: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] },
+    p: {
+      body?: string
+      htmlBody?: string
+      attachments?: { fileName: string; contentType: string; data: Buffer }[]
+      /** Pasted into the editor: an `<img>` in the HTML, uploaded as an inline attachment. */
+      inlineImages?: { fileName: string; contentType: string; data: Buffer }[]
+    },
   ): Comment
   note(ticketId: number, p: { body: string; attachments?: { fileName: string; contentType: string; data: Buffer }[] }): Comment
+  /** Merges the source tickets into the target, as the agent workspace's "Merge into another ticket" does. */
+  merge(targetId: number, input: MergeInput): void
   assignToMe(ticketId: number): void
   assign(ticketId: number, assigneeId: number | null): void
   setStatus(ticketId: number, status: Exclude<TicketStatus, 'new'>, p?: { comment?: { body: string; public?: boolean } }): void
@@ -44,13 +54,18 @@ export function agentConsole(state: EmulatorState, engine: TicketEngine, agentUs
   return {
     reply: (ticketId, p) => {
       const attachments = (p.attachments ?? []).map((a) => storeAttachment(state, a.fileName, a.contentType, a.data))
-      const body = p.htmlBody !== undefined ? { html_body: p.htmlBody } : { body: p.body ?? '' }
+      const inline = (p.inlineImages ?? []).map((a) => Object.assign(storeAttachment(state, a.fileName, a.contentType, a.data), { inline: true }))
+      attachments.push(...inline)
+      const images = inline.map((a) => `<img src="${a.content_url}" alt="${a.file_name}">`).join('')
+      const html = p.htmlBody ?? (inline.length && p.body ? `<p>${escapeHtml(p.body)}</p>` : undefined)
+      const body = html !== undefined || images ? { html_body: `${html ?? ''}${images}` } : { body: p.body ?? '' }
       return added(update(ticketId, { comment: { ...body, public: true, attachments } }).comment)
     },
     note: (ticketId, p) => {
       const attachments = (p.attachments ?? []).map((a) => storeAttachment(state, a.fileName, a.contentType, a.data))
       return added(update(ticketId, { comment: { body: p.body, public: false, attachments } }).comment)
     },
+    merge: (targetId, input) => void mergeTickets(state, engine, agent, targetId, input),
     assignToMe: (ticketId) => void update(ticketId, { assignee_id: agent.id }),
     assign: (ticketId, assigneeId) => void update(ticketId, { assignee_id: assigneeId }),
     setStatus: (ticketId, status, p) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ApiError, couldNotAuthenticate, recordNotFound } from './errors.js'
 import { asRecord, json, objectBody, type ApiRequest, type ApiResponse, type Route } from './http.js'
+import { mergeTickets, type MergeInput } from './merge.js'
 import type { EmulatorState } from './state.js'
 import { channel, type TicketChanges, type TicketCreate, type TicketEngine } from './ticket-engine.js'
 import type { Comment, Ticket, User } from './types.js'
@@ -119,6 +120,16 @@ export function ticketRoutes(state: EmulatorState, engine: TicketEngine): Route[
       },
     },
     {
+      method: 'POST',
+      pattern: '/api/v2/tickets/:ticket_id/merge',
+      auth: 'api',
+      resource: 'tickets',
+      handler: (req) => {
+        const target = requireTicket(state, req.params.ticket_id)
+        return json(200, mergeTickets(state, engine, actor(req), target.id, (req.body ?? {}) as MergeInput))
+      },
+    },
+    {
       // Delete Ticket soft-deletes (OpenAPI DeleteTicket; the soft-deleted ticket is then listed by
       // ListDeletedTickets and restored or purged there): 204 without a body, and from then on the tickets
       // endpoints answer 404 RecordNotFound for it. No trigger runs: a deletion is not a ticket update.
@@ -167,7 +178,11 @@ function decodeCursor(cursor: string): number | undefined {
 
 // Zendesk offers both cursor pagination (`page[size]`, answered with `meta` and `links`) and offset
 // pagination (`page`, `per_page`, answered with `next_page`, `previous_page`, `count`) on this endpoint.
-function listComments(state: EmulatorState, req: ApiRequest, ticket: Ticket, all: Comment[]): ApiResponse {
+// Inline images (an `<img>` in `html_body`, uploaded with `inline: true`) are left out of `attachments` unless
+// `include_inline_images=true` asks for them (Zendesk API reference, Ticket Comments > List Comments).
+function listComments(state: EmulatorState, req: ApiRequest, ticket: Ticket, stored: Comment[]): ApiResponse {
+  const withInline = req.query.include_inline_images === 'true'
+  const all = withInline ? stored : stored.map((c) => ({ ...c, attachments: c.attachments.filter((a) => !a.inline) }))
   const cursorMode = ['page[size]', 'page[after]', 'page[before]'].some((k) => req.query[k] !== undefined)
   const descending = cursorMode ? req.query.sort === '-created_at' : req.query.sort_order === 'desc'
   const sorted = descending ? [...all].reverse() : all

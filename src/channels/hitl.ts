@@ -1,11 +1,12 @@
-// A message in the HITL conversation becomes one public comment on the ticket, authored by the end user (or by
-// the bot's Zendesk user for the plugin's notices); media become attachments.
+// A message in the HITL conversation becomes one comment on the ticket: public, authored by the end user, or an
+// internal note for the plugin's notices; media become attachments.
 import * as sdk from '@botpress/sdk'
-import { connect, readSetup } from '../connection'
+import { connect } from '../connection'
 import { cleanText, MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import { isLoopbackUrl } from '../media/address-policy'
 import { fetchMedia, RefusedMedia } from '../media/fetch'
+import { announceHeldAssignment } from '../webhook/held-assignment'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { commentOnEndedTicket } from './ended-ticket'
 import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../types'
@@ -24,7 +25,7 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     throw new sdk.RuntimeError(`Conversation ${conversation.id} has no Zendesk ticket: start it with the startHitl action.`)
   }
 
-  const authorId = await authorOf(props)
+  const author = await authorOf(props)
   const parts = outboundParts(type, payload as never)
   const lines = [...parts.lines]
   const uploads: string[] = []
@@ -36,8 +37,10 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
   }
   const comment: NewComment = {
     body: fitComment(cleanText(lines.join('\n\n')).trim() || '(empty message)'),
-    public: true,
-    author_id: authorId,
+    // The plugin's own notices speak to the agent ("the user ended the session", "cannot show this type"): as
+    // internal notes Zendesk never emails them to the requester. End users cannot write internal notes, so a
+    // notice is the connected Zendesk account's own note rather than the "Botpress" end user's comment.
+    ...(author.notice ? { public: false } : { public: true, author_id: author.id }),
     ...(uploads.length ? { uploads } : {}),
   }
 
@@ -48,18 +51,27 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     commentId = await commentOnEndedTicket(props, zendesk, ticketId, comment, thrown)
   }
   if (commentId !== undefined) await ack({ tags: { zendeskCommentId: String(commentId) } })
+  // The plugin relays a user's words only while its session is active: the moment to announce a held agent. The
+  // user's words are on the ticket already; a failure here leaves the agent held for the next message.
+  if (!author.notice) {
+    await announceHeldAssignment(props.client, zendesk, conversation).catch((thrown: unknown) => {
+      logger.forBot().warn(`The agent assigned before the session started is not announced yet: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+    })
+  }
 }
 
-async function authorOf({ payload, conversation, client, ctx }: HitlMessageProps): Promise<number> {
+type Author = { notice: false; id: number } | { notice: true }
+
+async function authorOf({ payload, conversation, client }: HitlMessageProps): Promise<Author> {
   const userId = (payload as { userId?: string }).userId
   if (userId && userId === conversation.tags.requesterUserId && conversation.tags.requesterZendeskId) {
-    return Number(conversation.tags.requesterZendeskId)
+    return { id: Number(conversation.tags.requesterZendeskId), notice: false }
   }
   if (userId) {
     const { user } = await client.getUser({ id: userId })
-    if (user.tags.zendeskUserId) return Number(user.tags.zendeskUserId)
+    if (user.tags.zendeskUserId) return { id: Number(user.tags.zendeskUserId), notice: false }
   }
-  return (await readSetup({ client, ctx })).botUserId
+  return { notice: true }
 }
 
 async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger, allowLoopback: boolean) {

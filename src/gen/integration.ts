@@ -697,6 +697,8 @@ export type TIntegration = {
                     requesterUserId: string;
                     /** Requester Zendesk ID */
                     requesterZendeskId: string;
+                    /** Held assignee */
+                    heldAssigneeId: string;
                 };
             };
         };
@@ -792,8 +794,12 @@ export type TIntegration = {
             payload: {
                 /** Zendesk ID of the agent last announced as assigned */
                 assigneeId: string;
-                /** Random value of the delivery that announced it: the one that wrote it announces */
+                /** Random value of the delivery announcing it: only the one that wrote it announces; empty once released */
                 claim: string;
+                /** When the claim was written (ms since epoch) */
+                claimedAt?: number;
+                /** The event was created; absent in states written before claims were confirmed */
+                confirmed?: boolean;
             };
         };
         relay: {
@@ -805,13 +811,23 @@ export type TIntegration = {
                 agents: {
                     [key: string]: string;
                 };
+                /** Zendesk ticket this conversation is bound to, as its tags said: only its events act on the conversation */
+                ticketId?: number;
+                /** Zendesk id of the author of the first relayed comment, whom the hitl plugin takes as the agent */
+                firstAgentId?: string;
+                /** hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note */
+                ended?: boolean;
             };
         };
         stop: {
             type: "conversation";
             payload: {
-                /** Random value of the delivery that announced the end of the session */
+                /** Random value of the delivery announcing the end of the session; empty once released */
                 claim: string;
+                /** When the claim was written (ms since epoch) */
+                claimedAt?: number;
+                /** hitlStopped was created; absent in states written before claims were confirmed */
+                confirmed?: boolean;
             };
         };
     };

@@ -6,8 +6,12 @@ import { connect, readSetup, type Setup } from '../connection'
 import { verifyWithRotation } from '../setup/signing-secret'
 import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
-import { announceAssignment, announceStop, knownAgentUser } from './agents'
+import { agentUser, announceAssignment, announceStop } from './agents'
+import { bindingOf, type Bound } from './binding'
 import { parseEvent, type WebhookEvent } from './events'
+import { failureAnswer } from './failures'
+import { followMerge, mergeTargetOf } from './merge'
+import { holdIfStarting } from './held-assignment'
 import { relayComments } from './relay'
 
 /** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
@@ -42,29 +46,54 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   }
   // Another bot's ticket, on the same Zendesk account: not ours to relay.
   if (parsed.event.instance !== setup.instanceTag) return reply(200, 'ignored: ticket of another integration instance')
-  await route(props, setup, parsed.event)
+  const { event } = parsed
+  try {
+    const bound = await bindingOf(props.client, event.ticket.id, event.ticket.external_id)
+    if (!bound) {
+      if (event.event === 'assigned' && (await holdIfStarting(props.client, event.ticket.external_id, event.ticket.assignee_id))) {
+        return reply(200, 'held: the session is still starting')
+      }
+      logger.forBot().warn(`Ignored a "${event.event}" webhook of ticket ${event.ticket.id}: its external_id names no conversation bound to it.`)
+      return reply(200, 'ignored: the ticket is not bound to that conversation')
+    }
+    await route(props, setup, event, bound)
+  } catch (thrown) {
+    return failureAnswer(props, event, thrown)
+  }
   return reply(200, 'ok')
 }
 
-async function route(props: WebhookProps, setup: Setup, event: WebhookEvent): Promise<void> {
+async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bound: Bound): Promise<void> {
   const { client } = props
   const { zendesk } = connect(props)
-  const target = { ticketId: event.ticket.id, conversationId: event.ticket.external_id, botUserId: setup.botUserId }
+  const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, target)
       return
     case 'assigned': {
-      const assigneeId = event.ticket.assignee_id
-      if (!assigneeId) return
-      const userId = await knownAgentUser(client, assigneeId, () => zendesk.showUser(assigneeId))
-      await announceAssignment(client, target.conversationId, { zendeskId: assigneeId, userId }, { reassign: true })
+      // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.
+      const { ticket, users } = await zendesk.ticketWithUsers(event.ticket.id)
+      const assignee = users.find((u) => u.id === ticket.assignee_id)
+      if (!ticket.assignee_id || !assignee) return
+      const userId = bound.relay.agents[String(assignee.id)] ?? (await agentUser(client, assignee))
+      const firstAgentId = bound.relay.firstAgentId
+      await announceAssignment(client, bound.conversationId, { zendeskId: assignee.id, userId }, { ...(firstAgentId ? { firstAgentId } : {}) })
       return
     }
-    case 'stopped':
+    case 'stopped': {
+      const mergedInto = event.ticket.status?.toLowerCase() === 'closed' ? await mergeTargetOf(zendesk, event.ticket.id) : undefined
+      if (mergedInto) {
+        await relayComments(client, zendesk, target)
+        const latest = (await bindingOf(client, event.ticket.id, bound.conversationId)) ?? bound
+        await followMerge(client, zendesk, { bound: latest, targetId: mergedInto, instanceTag: setup.instanceTag })
+        props.logger.forBot().info(`Ticket ${event.ticket.id} was merged into ticket ${mergedInto}: the conversation follows it.`)
+        return
+      }
       // The update that solved the ticket may carry the agent's last words: they go first.
-      await relayComments(client, zendesk, target)
-      await announceStop(client, target.conversationId)
+      await relayComments(client, zendesk, { ...target, ending: true })
+      await announceStop(client, bound.conversationId)
       return
+    }
   }
 }

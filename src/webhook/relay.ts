@@ -1,19 +1,19 @@
 // Agents' public comments → Botpress messages, each exactly once: the message is got-or-created by the comment's
 // id, so a webhook delivered twice, late or concurrently relays nothing twice, and any delivery relays whatever
-// an earlier lost one missed. The `relay` state only spares work (comments already relayed, agents already
-// known); when two deliveries race it may be stale, which costs a few look-ups, never a duplicate.
-import * as sdk from '@botpress/sdk'
+// an earlier lost one missed. The `relay` state spares work (comments already relayed, agents already known)
+// and holds the conversation's binding; when two deliveries race it may be stale, which costs a few look-ups,
+// never a duplicate.
 import { cleanLine, cleanText } from '../mapping/hygiene'
 import { commentText } from '../mapping/text'
 import type { ZendeskApi } from '../zendesk/client'
 import type { ZendeskAttachment, ZendeskComment, ZendeskUser } from '../zendesk/schemas'
-import type { Client, TIntegration } from '../types'
-import { agentUser, announceAssignment } from './agents'
+import type { Client } from '../types'
+import { agentUser } from './agents'
+import { writeRelay, type Bound } from './binding'
 
-/** How many of the newest comments a delivery looks at; older ones were relayed by earlier deliveries. */
-const RELAY_WINDOW = 20
+/** Zendesk's largest page: one call covers a session's comments since the last delivery. */
+const PAGE_SIZE = 100
 
-type Relay = TIntegration['states']['relay']['payload']
 type Outgoing = { key: string; type: 'text' | 'image' | 'audio' | 'video' | 'file'; payload: Record<string, string> }
 
 const AUTOMATIC_CHANNELS = new Set(['rule', 'system', 'automation', 'sample_ticket'])
@@ -43,46 +43,53 @@ function attachmentMessage(commentId: number, a: ZendeskAttachment): Outgoing {
   return { key, type: 'file', payload: { fileUrl: a.content_url, title: cleanLine(a.file_name) } }
 }
 
-async function readRelay(client: Client, conversationId: string): Promise<Relay> {
-  try {
-    const { state } = await client.getState({ type: 'conversation', name: 'relay', id: conversationId })
-    return state.payload
-  } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return { relayedUpTo: 0, agents: {} }
-    throw thrown
-  }
+/** Newest first, a page at a time, back to the watermark: however many comments came since, none is skipped. */
+async function commentsSince(zendesk: ZendeskApi, ticketId: number, watermark: number) {
+  const comments: ZendeskComment[] = []
+  const users = new Map<number, ZendeskUser>()
+  let after: string | undefined
+  do {
+    const page = await zendesk.listComments(ticketId, { newestFirst: true, pageSize: PAGE_SIZE, ...(after ? { after } : {}) })
+    comments.push(...page.comments.filter((c) => c.id > watermark))
+    for (const u of page.users) users.set(u.id, u)
+    after = page.comments.some((c) => c.id <= watermark) ? undefined : page.next
+  } while (after)
+  return { comments, users }
 }
 
+/**
+ * Relays what the bound ticket's agents wrote since the watermark. The relay state is written last, once every
+ * message exists: a delivery that fails half-way leaves the watermark where it was, and its retry re-finds the
+ * messages already created.
+ */
 export async function relayComments(
   client: Client,
   zendesk: ZendeskApi,
-  p: { ticketId: number; conversationId: string; botUserId: number }
+  p: { ticketId: number; bound: Bound; botUserId: number; ending?: boolean }
 ): Promise<number> {
-  const { comments, users } = await zendesk.listComments(p.ticketId, { newestFirst: true, pageSize: RELAY_WINDOW })
-  const byId = new Map(users.map((u) => [u.id, u]))
-  const pending = relayable(comments, byId, p.botUserId)
-  if (!pending.length) return 0
-  const relay = await readRelay(client, p.conversationId)
-  const fresh = pending.filter((c) => c.id > relay.relayedUpTo)
-  if (!fresh.length) return 0
+  const { conversationId } = p.bound
+  const relay = { ...p.bound.relay, ...(p.ending ? { ended: true } : {}) }
+  const { comments, users } = await commentsSince(zendesk, p.ticketId, relay.relayedUpTo)
+  const fresh = relayable(comments, users, p.botUserId)
+  if (!fresh.length) {
+    if (p.bound.rebound || relay.ended !== p.bound.relay.ended) await writeRelay(client, conversationId, relay)
+    return 0
+  }
+  if (p.bound.relay.ended) {
+    await tellAgentsTheSessionEnded(zendesk, p.ticketId, fresh)
+    await writeRelay(client, conversationId, { ...relay, relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)) })
+    return 0
+  }
 
   const agents = { ...relay.agents }
   let relayed = 0
   for (const comment of fresh) {
     const key = String(comment.author_id)
-    let userId = agents[key]
-    if (!userId) {
-      userId = await agentUser(client, byId.get(comment.author_id)!)
-      agents[key] = userId
-    }
-    if (relay.relayedUpTo === 0 && relayed === 0) {
-      // The plugin takes the first message's author as the agent; announcing first keeps "agent joined" single.
-      await announceAssignment(client, p.conversationId, { zendeskId: comment.author_id, userId }, { reassign: false })
-    }
+    agents[key] ??= await agentUser(client, users.get(comment.author_id)!)
     for (const m of messagesOf(comment)) {
       await client.getOrCreateMessage({
-        conversationId: p.conversationId,
-        userId,
+        conversationId,
+        userId: agents[key],
         type: m.type,
         payload: m.payload,
         tags: { zendeskCommentId: m.key },
@@ -91,11 +98,21 @@ export async function relayComments(
       relayed++
     }
   }
-  await client.setState({
-    type: 'conversation',
-    name: 'relay',
-    id: p.conversationId,
-    payload: { relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)), agents },
+  await writeRelay(client, conversationId, {
+    ...relay,
+    relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)),
+    agents,
+    // The plugin takes the first message's author as the agent and says so itself: no hitlAssigned needed for them.
+    firstAgentId: relay.firstAgentId ?? String(fresh[0]!.author_id),
   })
   return relayed
+}
+
+/** The hitl plugin drops what comes after hitlStopped: the agent learns it from one internal note, not from silence. */
+async function tellAgentsTheSessionEnded(zendesk: ZendeskApi, ticketId: number, unseen: ZendeskComment[]): Promise<void> {
+  const replies = unseen.length === 1 ? 'This reply was' : `These ${unseen.length} replies were`
+  await zendesk.addComment(ticketId, {
+    body: `${replies} not delivered: the session with the user has ended, and the user is back with the bot. Start a new conversation with them to reach them.`,
+    public: false,
+  })
 }

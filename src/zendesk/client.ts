@@ -163,6 +163,14 @@ export class ZendeskApi {
     return parse(zendeskTicket, body?.ticket, 'show ticket')
   }
 
+  /** The ticket with its users side-loaded: who is assigned now, with the assignee's name and photo, in one call. */
+  public async ticketWithUsers(id: number): Promise<{ ticket: ZendeskTicket; users: ZendeskUser[] }> {
+    const body = await this.call<{ ticket: unknown; users?: unknown }>({ operation: `show ticket ${id}` }, () =>
+      this.zd.tickets.request('GET', segments('tickets', id, { include: 'users' }))
+    )
+    return { ticket: parse(zendeskTicket, body?.ticket, 'show ticket'), users: parse(z.array(zendeskUser).default([]), body?.users, 'show ticket') }
+  }
+
   /** The ticket, when `thrown` is Zendesk refusing to update it because it is closed (422, final). */
   public async closedTicket(id: number, thrown: unknown): Promise<ZendeskTicket | undefined> {
     if (!(thrown instanceof ZendeskError && thrown.status === 422)) return undefined
@@ -215,14 +223,23 @@ export class ZendeskApi {
 
   public async listComments(
     ticketId: number,
-    opts: { newestFirst?: boolean; pageSize?: number } = {}
-  ): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }> {
+    opts: { newestFirst?: boolean; pageSize?: number; after?: string } = {}
+  ): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[]; next?: string }> {
     // With cursor pagination Zendesk sorts by `sort`; `sort_order` belongs to offset pagination and is ignored.
-    const query = { include: 'users', sort: opts.newestFirst ? '-created_at' : 'created_at', 'page[size]': opts.pageSize ?? 100 }
+    const query = {
+      include: 'users',
+      // Images pasted into a reply are inline attachments, listed only when asked for.
+      include_inline_images: true,
+      sort: opts.newestFirst ? '-created_at' : 'created_at',
+      'page[size]': opts.pageSize ?? 100,
+      ...(opts.after ? { 'page[after]': opts.after } : {}),
+    }
     const body = await this.call<unknown>({ operation: `list comments of ticket ${ticketId}` }, () =>
       this.zd.tickets.request('GET', segments('tickets', ticketId, 'comments', query))
     )
-    return parse(commentsPage, body, 'list comments')
+    const page = parse(commentsPage, body, 'list comments')
+    const next = page.meta?.has_more && page.meta.after_cursor ? page.meta.after_cursor : undefined
+    return { comments: page.comments, users: page.users, ...(next ? { next } : {}) }
   }
 
   /** Uploads bytes as one attachment and returns the token a comment attaches it with. */

@@ -50,6 +50,7 @@ export type ZendeskTicket = z.infer<typeof zendeskTicket>
 export const commentsPage = z.object({
   comments: z.array(zendeskComment),
   users: z.array(zendeskUser).default([]),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).optional(),
 })
 
 export const ticketUpdate = z.object({

@@ -17,9 +17,9 @@ describe('markdown items in a bloc', () => {
     const { plugin } = loop
     const session = await plugin.escalate({
       name: 'Mark Down',
-      history: () => [
+      before: [
         {
-          source: { type: 'bot' },
+          from: 'bot',
           type: 'bloc',
           payload: { items: [{ type: 'text', payload: { text: 'Your order:' } }, { type: 'markdown', payload: { markdown: 'Order **1234** ships _Friday_' } }] },
         },

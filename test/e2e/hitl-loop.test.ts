@@ -23,10 +23,10 @@ describe('escalating to a Zendesk agent', () => {
       name: 'Ann Lee',
       title: 'Refund for order 1234',
       description: 'The user wants a refund',
-      history: (userId) => [
-        { source: { type: 'user', userId }, type: 'text', payload: { text: 'I want my money back' } },
-        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
-        { source: { type: 'user', userId }, type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
+      before: [
+        { from: 'user', type: 'text', payload: { text: 'I want my money back' } },
+        { from: 'bot', type: 'choice', payload: { text: 'Which order?', options: [{ label: '1234', value: '1234' }] } },
+        { from: 'user', type: 'image', payload: { imageUrl: 'https://cdn.test/receipt.png' } },
       ],
       hitlSession: { priority: 'high', tags: ['VIP customer'], chatbotName: 'Acme Bot' },
     })
@@ -133,12 +133,13 @@ describe('the user\'s messages', () => {
     expect(plugin.tagsOf(message).zendeskCommentId).toBe(String(comment.id))
   })
 
-  it('a plugin notice is authored by the bot\'s Zendesk user, not the user', async () => {
+  it('a plugin notice is an internal note of the connected account, never a comment of the user', async () => {
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
     await plugin.notice(session, 'The user ended the session')
     const comment = plugin.comments(session).at(-1)!
-    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ name: 'Botpress', role: 'end-user' })
+    expect(comment).toMatchObject({ body: 'The user ended the session', public: false })
+    expect(zendesk.state.users.get(comment.author_id)).toMatchObject({ role: 'admin' })
   })
 
   it('an image is attached to the ticket, not linked', async () => {
@@ -265,7 +266,8 @@ describe('agents in Zendesk', () => {
     expect(agentUser.name).toBe('Assign Al')
   })
 
-  it('an assignment that arrives after the agent\'s first reply still yields one hitlAssigned, before the reply', async () => {
+  it('the agent of the first reply is the plugin\'s agent already: assigning them announces nothing, another agent is announced', async () => {
+    // HITL-PLUGIN.md: with no agent assigned yet, the plugin takes the first message's author as the agent.
     const { plugin, zendesk } = loop
     const session = await plugin.escalate()
     const agent = agentOf('Late Lou')
@@ -273,9 +275,11 @@ describe('agents in Zendesk', () => {
     await zendesk.settled()
     zendesk.agent(agent.id).assignToMe(session.ticketId)
     await zendesk.settled()
-    const assigned = plugin.events(session, 'hitlAssigned')
-    expect(assigned).toHaveLength(1)
-    expect(Date.parse(assigned[0]!.createdAt)).toBeLessThanOrEqual(Date.parse(plugin.toUser(session)[0]!.createdAt))
+    expect(plugin.events(session, 'hitlAssigned')).toHaveLength(0)
+    const other = agentOf('Next Nia')
+    zendesk.agent(other.id).assignToMe(session.ticketId)
+    await zendesk.settled()
+    expect(plugin.events(session, 'hitlAssigned')).toHaveLength(1)
   })
 
   it('solving with a last comment delivers the comment, then gives the conversation back to the bot', async () => {

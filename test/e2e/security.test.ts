@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ALIAS, startLoop, type HistoryItem, type Loop } from '../../emulators/plugin/index'
+import { ALIAS, startLoop, type ChatLine, type Loop } from '../../emulators/plugin/index'
 
 const zendeskUserOf = (loop: Loop, botpressUserId: string) => {
   const user = loop.botpress.state.users.get(botpressUserId)!
@@ -221,12 +221,12 @@ describe('hostile text, both ways (finding 5)', () => {
 
   it('a 200 KB history fits one comment: the newest messages kept, the number left out said', async () => {
     const { plugin } = loop
-    const history = (userId: string): HistoryItem[] =>
-      Array.from({ length: 400 }, (_, i) => ({ source: { type: 'user', userId }, type: 'text', payload: { text: `m${i} ${'x'.repeat(500)}` } }))
-    const session = await plugin.escalate({ history })
+    // The plugin sends one page of the chat (its newest messages): 20 lines of 10,000 characters is 200 KB.
+    const before: ChatLine[] = Array.from({ length: 20 }, (_, i) => ({ from: 'user', type: 'text', payload: { text: `m${i} ${'x'.repeat(10_000)}` } }))
+    const session = await plugin.escalate({ before })
     const [first] = plugin.comments(session)
     expect(first!.html_body!.length).toBeLessThanOrEqual(65_000)
-    expect(first!.html_body).toContain('m399 ')
+    expect(first!.html_body).toContain('m19 ')
     expect(first!.html_body).not.toContain('m0 ')
     expect(first!.html_body).toMatch(/\[\d+ earlier messages left out/)
   })

@@ -50,9 +50,9 @@ describe('the sandbox page', () => {
     await shot('1-escalated')
   })
 
-  it('"assign to me" tells the customer the agent joined, by name', async () => {
+  it('"assign to me" tells the customer an agent joined, in the plugin\'s words, and names the agent in the status', async () => {
     await page.click('#agent-assign')
-    await page.locator('#chat li.notice', { hasText: 'Grace Hopper joined the conversation.' }).waitFor()
+    await page.locator('#chat li', { hasText: 'A human agent has joined the conversation.' }).waitFor()
     await expect.poll(() => page.textContent('#customer-status')).toBe('Grace Hopper is helping (ticket #1)')
     expect(await page.textContent('#ticket-detail dl')).toContain('Grace Hopper')
     await shot('2-assigned')
@@ -100,7 +100,7 @@ describe('the sandbox page', () => {
 
   it('solving the ticket gives the customer back to the bot', async () => {
     await page.click('#agent-solve')
-    await page.locator('#chat li.notice', { hasText: 'The agent closed the conversation.' }).waitFor()
+    await page.locator('#chat li.bot', { hasText: 'The human agent closed the conversation. I will continue assisting you.' }).waitFor()
     await expect.poll(() => page.textContent('#customer-status')).toBe('chatting with the bot')
     expect(await page.textContent('#ticket-status')).toBe('solved')
     const before = await comments().count()
@@ -110,10 +110,43 @@ describe('the sandbox page', () => {
     await shot('6-back-to-bot')
   })
 
+  it('asking again opens a ticket whose transcript is what the customer saw, the agent\'s replies included', async () => {
+    await page.click('#human')
+    await page.locator('#tickets li', { hasText: '#2 ' }).click()
+    await expect.poll(() => page.textContent('#customer-status')).toBe('waiting for an agent (ticket #2)')
+    const transcript = await comments().first().textContent()
+    expect(transcript).toContain('Hi Ann, Grace here. How can I help?')
+    expect(transcript).toContain('A human agent has joined the conversation.')
+    expect(transcript).toContain('Ann Lee: hello again')
+    await shot('6b-second-ticket')
+  })
+
+  it('the input says who the customer is talking to, and /END in capitals gives the customer back to the bot', async () => {
+    expect(await page.getAttribute('#customer-text', 'placeholder')).toMatch(/^Message the support team/)
+    await customerSays('/END')
+    await page.locator('#chat li.bot', { hasText: 'You have ended the session with the human agent.' }).waitFor()
+    await expect.poll(() => page.textContent('#customer-status')).toBe('chatting with the bot')
+    expect(await page.getAttribute('#customer-text', 'placeholder')).toBe('Message the bot…')
+    expect(await comments().allTextContents()).not.toContainEqual(expect.stringContaining('/END'))
+  })
+
+  it('a double click on "Talk to a human" opens one ticket and says nothing after what the customer types next', async () => {
+    await page.dblclick('#human')
+    await customerSays('typed right after')
+    await page.locator('#tickets li', { hasText: '#3 ' }).waitFor()
+    await expect.poll(() => page.textContent('#customer-status')).toBe('waiting for an agent (ticket #3)')
+    const lines = await chat().allTextContents()
+    expect(lines.join('\n')).not.toContain('already talking')
+    const typed = lines.lastIndexOf('typed right after')
+    expect(typed).toBeGreaterThan(lines.lastIndexOf('Talk to a human'))
+    expect(await page.locator('#tickets li', { hasText: '#4 ' }).count()).toBe(0)
+    await shot('6c-double-click')
+  })
+
   it('the log shows every call: the plugin, Botpress, the integration, Zendesk and its webhooks', async () => {
     await page.click('#log-panel summary')
     const log = page.locator('#log')
-    await log.locator('tr', { hasText: 'action startHitl' }).waitFor()
+    await log.locator('tr', { hasText: 'action startHitl' }).first().waitFor()
     const text = await log.textContent()
     for (const call of ['register', 'POST /api/v2/webhooks', 'POST /api/v2/triggers', 'action createUser', 'POST /api/v2/tickets', 'message_created (image)', 'GET /files/', 'POST /api/v2/uploads', 'reply on ticket #1', 'solve ticket #1', 'webhook POST', 'webhook_received', 'createEvent'])
       expect(text).toContain(call)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fitComment } from '../../src/channels/hitl'
 import { fileNameOf, outboundParts } from '../../src/mapping/outbound'
-import { cleanAgentText, commentText } from '../../src/mapping/text'
+import { commentText } from '../../src/mapping/text'
 import { renderMessage, renderTranscript } from '../../src/mapping/transcript'
 
 describe('the transcript in the ticket\'s first comment', () => {
@@ -47,13 +47,12 @@ describe('an agent\'s comment as chat text', () => {
   })
 
   it.each([
-    ['----------------------------------------------\n\nJohn Agent, Nov 25, 2026, 10:00\n\nHello there', 'Hello there'],
-    ['John Agent (on behalf of Acme Support), Nov 25, 2026, 10:00 AM\n\nHello there', 'Hello there'],
-    ['Jane (on behalf of Acme)\nHi!', 'Hi!'],
-    ['Plain words, no header', 'Plain words, no header'],
-    ['The meeting is Nov 25, 2026, 10:00 at the office', 'The meeting is Nov 25, 2026, 10:00 at the office'],
-  ])('strips Zendesk\'s decorations from %j', (raw, clean) => {
-    expect(cleanAgentText(raw)).toBe(clean)
+    'See you on Tuesday, Dec 3, 2026, 2:30 PM',
+    'Refund issued on Friday, Nov 27, 2026 10:15\nAnything else?',
+    'John Agent, Nov 25, 2026, 10:00\n\nHello there',
+    '----------\nJane (on behalf of Acme)',
+  ])('keeps an agent\'s words as written: %j', (text) => {
+    expect(commentText({ plain_body: text })).toBe(text)
   })
 
   it('falls back to the plain body', () => {

@@ -1,0 +1,51 @@
+// Which conversation a webhook event may act on. `ticket.external_id` is only a pointer: anyone who can edit a
+// ticket can write any conversation id there. The binding is what we wrote ourselves: the `ticketId` tag startHitl
+// (or the follow-up path) put on the conversation, copied into the `relay` state on the conversation's first
+// delivery so that later deliveries check it for free.
+import * as sdk from '@botpress/sdk'
+import type { Client, TIntegration } from '../types'
+
+export type Relay = TIntegration['states']['relay']['payload']
+export type Bound = {
+  conversationId: string
+  relay: Relay
+  /** The binding was read from the conversation's tags: the relay state must be written to keep it. */
+  rebound: boolean
+}
+
+const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
+
+export async function readRelay(client: Client, conversationId: string): Promise<Relay | undefined> {
+  try {
+    const { state } = await client.getState({ type: 'conversation', name: 'relay', id: conversationId })
+    return state.payload
+  } catch (thrown) {
+    if (notFound(thrown)) return undefined
+    throw thrown
+  }
+}
+
+export const writeRelay = (client: Client, conversationId: string, relay: Relay) =>
+  client.setState({ type: 'conversation', name: 'relay', id: conversationId, payload: relay })
+
+/**
+ * The conversation bound to `ticketId`, or undefined when the ticket's pointer leads to a conversation bound to
+ * another ticket (or to none). A binding that does not match is read again from the conversation's tags once,
+ * since a follow-up ticket may have replaced the one the state remembers.
+ */
+export async function bindingOf(client: Client, ticketId: number, conversationId: string): Promise<Bound | undefined> {
+  if (!conversationId) return undefined
+  const relay = await readRelay(client, conversationId)
+  if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false }
+  let tagged: number
+  try {
+    const { conversation } = await client.getConversation({ id: conversationId })
+    tagged = Number(conversation.tags.ticketId)
+  } catch (thrown) {
+    // A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way.
+    if (notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)) return undefined
+    throw thrown
+  }
+  if (tagged !== ticketId) return undefined
+  return { conversationId, relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId }, rebound: true }
+}
