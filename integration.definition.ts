@@ -193,6 +193,13 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
+        heldConversations: z
+          .array(z.string())
+          .optional()
+          .title('Conversations with held messages')
+          .describe(
+            'Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest'
+          ),
       }),
     },
     signingSecret: {
@@ -257,6 +264,29 @@ export default new sdk.IntegrationDefinition({
           .describe('hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note'),
       }),
     },
+    outbox: {
+      type: 'conversation',
+      schema: z.object({
+        messages: z
+          .array(
+            z.object({
+              id: z.string().title('Message ID').describe('Botpress ID of the held message'),
+              sender: z.enum(['user', 'notice']).title('Sender').describe('The end user, or the bot for a notice'),
+              authorId: z.number().title('Author').describe('Zendesk ID of the comment author'),
+              text: z.string().title('Text').describe('The comment text of this message'),
+              uploads: z.array(z.string()).title('Uploads').describe('Zendesk upload tokens of its attachments'),
+              heldAt: z.number().title('Held at').describe('Zendesk time the message was held at (ms since epoch)'),
+            })
+          )
+          .title('Held messages')
+          .describe('Messages the ticket update limit kept back, oldest first'),
+        stopStatus: z
+          .string()
+          .optional()
+          .title('Pending stop')
+          .describe('Status a stopHitl Zendesk refused for a while (429) still has to set'),
+      }),
+    },
     stop: {
       type: 'conversation',
       schema: z.object({
@@ -290,6 +320,14 @@ export default new sdk.IntegrationDefinition({
           heldAssigneeId: {
             title: 'Held assignee',
             description: 'Zendesk ID of an agent assigned before the session started, announced once the session is active',
+          },
+          zendeskBudget: {
+            title: 'Ticket update budget',
+            description: 'Updates this conversation may still make to its ticket under Zendesk\'s rate limits, and when',
+          },
+          deliveredMessages: {
+            title: 'Delivered messages',
+            description: 'IDs of the latest messages already on the ticket, so a message Botpress delivers again makes no second comment',
           },
         },
       },

@@ -13,6 +13,7 @@ import { OFFICIAL, ratio, show, type Figure } from './official'
 import { LABELS, OPERATIONS, meter, playSession, startWorld, type Operation, type Usage } from './operations'
 import { countRange, criticalPath, summarize, type Summary } from './stats'
 import { webhookFlood } from './throughput'
+import { burst, capacity } from './limits'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 const RESULTS_DIR = join(HERE, '../test-output/bench')
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
     await time(ours)
     const flood = await webhookFlood({ bundlePath: ours, ...FLOOD })
     const cold = await coldStarts(ours, floor)
+    const burstResult = await burst(ours)
 
     const machine = {
       nproc: cpus().length,
@@ -197,6 +199,36 @@ async function main(): Promise<void> {
     out('| session | Zendesk calls: ours / official | sessions/min: ours / official |')
     out('| --- | --- | --- |')
     for (const d of derived) out(`| ${d.name} | ${show(d.ours)} / ${show(d.official)} | ${d.oursPerMinute} / ${d.officialPerMinute} |`)
+
+
+    const agentUpdates = 1 + USER_MESSAGES + 1
+    const plans = capacity({ ours: loop(z), official: loop(theirs), userMessages: USER_MESSAGES, agentUpdates })
+    const per = (x: number) => x.toFixed(1)
+    out()
+    out(
+      `HITL sessions per minute one account sustains, by plan (session: the full loop above; ${USER_MESSAGES + agentUpdates} ticket updates: ` +
+        `${USER_MESSAGES} user messages, the agent's assignment, ${USER_MESSAGES} replies and solve; the smaller bound binds)`
+    )
+    out()
+    out('| plan | requests/min | Update Ticket/min (account) | ours: by requests / by updates → sessions/min | official: by requests / by updates → sessions/min |')
+    out('| --- | --- | --- | --- | --- |')
+    for (const c of plans) {
+      out(
+        `| ${c.plan} | ${c.requestsPerMinute} | ${c.ticketUpdatesPerMinute} | ${per(c.ours.byRequests)} / ${per(c.ours.byUpdates)} → **${per(c.ours.sessions)}** | ` +
+          `${per(c.official.byRequests)} / ${per(c.official.byUpdates)} → **${per(c.official.sessions)}** |`
+      )
+    }
+    out()
+    out(
+      `A ${burstResult.messages}-message burst on one ticket (one message a second, then an agent reply every 20 s, then stopHitl; Team plan, emulated time)`
+    )
+    out()
+    out('| messages | ticket updates used | comments | refused by Zendesk | longest wait of a message | all on the ticket after | in order, each once |')
+    out('| --- | --- | --- | --- | --- | --- | --- |')
+    out(
+      `| ${burstResult.messages} | ${burstResult.updates} | ${burstResult.comments} | ${burstResult.refused} | ${burstResult.longestWaitSeconds} s | ` +
+        `${burstResult.allDeliveredAfterSeconds} s | ${burstResult.inOrder ? 'yes' : 'NO'} |`
+    )
 
     out()
     out(
@@ -274,6 +306,8 @@ async function main(): Promise<void> {
       perOperation,
       agentReplyBotpressCalls: replies,
       sessionsPerMinute: derived,
+      sessionsPerMinuteByPlan: plans,
+      burst: burstResult,
       webhookThroughput: flood,
       coldStart: { sizes, startMs: start, peakRss: rss },
       notes,

@@ -120,7 +120,7 @@ export class ActivityLog {
         at: c.at,
         from: 'integration',
         to: 'botpress',
-        what: `${c.operation} ${c.method} ${c.path}`,
+        what: `${c.operation} ${c.method} ${c.path}${heldNote(c)}`,
         status: c.status,
         ...(c.operation === 'getState' && c.status === 404 && { expected: 'no such state yet: the integration reads it before writing it' }),
         ms: Math.round(c.durationMs),
@@ -160,6 +160,13 @@ export class ActivityLog {
     for (const entry of fresh.sort(byStart)) this.entries.push({ n: this.entries.length, ...entry })
     this.onChange()
   }
+}
+
+/** The integration's outbox (src/limits/outbox.ts): what Zendesk's ticket update limits hold back, said plainly. */
+function heldNote(c: { operation: string; path: string; body: unknown }): string {
+  if (c.operation !== 'setState' || !c.path.endsWith('/outbox')) return ''
+  const held = (c.body as { payload?: { messages?: unknown[] } } | undefined)?.payload?.messages?.length ?? 0
+  return held ? ` (${held} message${held > 1 ? 's' : ''} held back by Zendesk's ticket update limits)` : ' (held messages sent)'
 }
 
 /** The page's order: by start; of two calls started in the same millisecond, the longer one made the other. */

@@ -301,6 +301,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
 
   let next = 0
+  const answers: string[] = []
   const baseHeaders = (operation: string): Record<string, string> => ({
     'content-type': 'application/json',
     'x-bot-id': botId,
@@ -332,6 +333,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       signal: AbortSignal.timeout(invokeTimeoutMs),
     })
     const text = await res.text()
+    // What the bundle answers (an action's output above all) reaches the bot and its users: the secret scan reads it.
+    answers.push(text)
     invocations.push({ operation, status: res.status, durationMs: performance.now() - t0, at, pid: target.pid })
     const json = parseJson(text)
     return { status: res.status, headers: responseHeaders(res.headers), body: text, ...(json !== undefined && { json }) }
@@ -386,7 +389,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       stopped ??= (async () => {
         server.closeAllConnections()
         await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ...bundles.map(stopProcess)])
-        recordLogs(logs)
+        recordLogs([...logs, ...answers])
       })()
       return stopped
     },

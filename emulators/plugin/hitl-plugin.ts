@@ -253,6 +253,11 @@ export class Plugin {
     return id
   }
 
+  /** What the integration recorded as on the ticket: `messageId=commentId` pairs, the latest last. */
+  public delivered(session: Session): string {
+    return this.tagsOf(this.botpress.state.conversations.get(session.conversationId)!).deliveredMessages ?? ''
+  }
+
   public tagsOf(entity: { tags: Record<string, string> }): Record<string, string> {
     return (this.botpress.asSeenByIntegration(entity as never, this.cloud.integrationAlias) as { tags: Record<string, string> }).tags
   }

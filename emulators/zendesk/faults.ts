@@ -42,8 +42,6 @@ export interface Hold {
   release(): void
 }
 
-export const ACCOUNT_RATE_LIMIT = 700
-
 function matches(fault: Matcher, method: string, path: string): boolean {
   return (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path.test(path))
 }

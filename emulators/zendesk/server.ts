@@ -8,14 +8,15 @@ import { agentConsole, endUserMailbox, type AgentConsole, type EndUserMailbox } 
 import { OAuthError, WebhookErrors, ZendeskError } from './contracts.js'
 import { WebhookDispatcher } from './delivery.js'
 import { ApiError, badRequest, invalidEndpoint } from './errors.js'
-import { ACCOUNT_RATE_LIMIT, ApiFaults, serverErrorResponse, type Hold } from './faults.js'
+import { ApiFaults, serverErrorResponse, type Hold } from './faults.js'
+import { RateLimits, type Plan } from './limits.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
 import { loadOpenApiSpec, type OpenApiSpec } from './openapi.js'
 import { HelpCenter, type HelpCenterConsole } from './help-center.js'
 import { normalizePath, Router } from './router.js'
 import { EmulatorState, randomToken } from './state.js'
-import { TicketEngine } from './ticket-engine.js'
+import { TicketEngine, VIA } from './ticket-engine.js'
 import { ticketRoutes } from './tickets.js'
 import { triggerRoutes } from './triggers.js'
 import type {
@@ -48,6 +49,8 @@ export interface ZendeskEmulatorOptions {
   webhookTimeoutMs?: number
   /** Called for each contract violation as it is recorded, e.g. to log it. */
   onContractViolation?: (violation: ContractViolation) => void
+  /** The account's plan, whose rate limits apply (always on): Team unless said otherwise. */
+  plan?: Plan
 }
 
 export interface ZendeskEmulator {
@@ -66,7 +69,9 @@ export interface ZendeskEmulator {
   }): { identifier: string; secret: string }
   revokeRefreshToken(refreshToken: string): void
   revokeAccessToken(token: string): void
+  /** Moves the emulator's clock: expiries, timestamps, the `Date` header and the rate limit windows follow it. */
   advanceClock(seconds: number): void
+  plan: Plan
   agent(agentUserId: number): AgentConsole
   endUser(userId: number): EndUserMailbox
   /** A comment written by an automation, by Zendesk itself or on the sample ticket (business-rules.ts). */
@@ -150,34 +155,6 @@ function redactHeaders(headers: IncomingMessage['headers']): Record<string, stri
   return out
 }
 
-class RateWindow {
-  private windowStart = 0
-  private count = 0
-
-  /** Account-wide headers Zendesk sends on every answer, counted over the current minute. */
-  headers(path: string, method: string): Record<string, string> {
-    const now = Date.now()
-    const minute = Math.floor(now / 60_000) * 60_000
-    if (minute !== this.windowStart) {
-      this.windowStart = minute
-      this.count = 0
-    }
-    this.count++
-    const remaining = String(Math.max(0, ACCOUNT_RATE_LIMIT - this.count))
-    const reset = String(Math.ceil((minute + 60_000 - now) / 1000))
-    const headers: Record<string, string> = {
-      'x-rate-limit': String(ACCOUNT_RATE_LIMIT),
-      'x-rate-limit-remaining': remaining,
-      'ratelimit-limit': String(ACCOUNT_RATE_LIMIT),
-      'ratelimit-remaining': remaining,
-      'ratelimit-reset': reset,
-    }
-    // Zendesk adds its List Tickets endpoint limit on that endpoint only.
-    if (method === 'GET' && path === '/api/v2/tickets') headers['zendesk-ratelimit-tickets-index'] = `total=100; remaining=99; resets=${reset}`
-    return headers
-  }
-}
-
 export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): Promise<ZendeskEmulator> {
   const spec: OpenApiSpec | undefined = opts.validate === false ? undefined : await loadOpenApiSpec()
   const host = opts.host ?? '127.0.0.1'
@@ -197,6 +174,10 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
   })
   const admin = createUser(state, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
   engine.onUpdate(runTriggers(state, engine, dispatcher, admin))
+  const limits = new RateLimits(state, opts.plan ?? 'team')
+  engine.onUpdate((update) => {
+    if (update.updateType === 'Change' && update.viaId === VIA.web.id) limits.countInterfaceUpdate()
+  })
   const lifetimes = {
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 30 * 24 * 60 * 60,
@@ -213,7 +194,6 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     ...helpCenter.routes(),
   ])
   const faults = new ApiFaults()
-  const rates = new RateWindow()
   const requests: RecordedRequest[] = []
   const contractViolations: ContractViolation[] = []
 
@@ -297,6 +277,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
         if (route.auth === 'api') {
           req.principal = authenticate(state, headers.authorization)
           authorize(route, method, req.principal)
+          limits.admit({ method, pattern: route.pattern, ticketId: req.params.ticket_id, userId: req.principal.user.id })
         }
         req.body = parseBody(raw, headers['content-type'])
         checkRequest(route, req)
@@ -304,13 +285,20 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
-      response = { status: error.status, body: error.body, headers: error.headers }
+      // Zendesk's own refusals (the Update Ticket rate limit) come as text/html, not JSON.
+      response =
+        typeof error.body === 'string'
+          ? { status: error.status, raw: { data: error.body, contentType: 'text/html; charset=utf-8' }, headers: error.headers }
+          : { status: error.status, body: error.body, headers: error.headers }
     }
     if (writeFault !== undefined) response = serverErrorResponse(writeFault)
     checkResponse(route, req, response)
-    await faults.takeHold(method, path)
 
-    const responseHeaders: Record<string, string> = { ...rates.headers(path, method), ...response.headers }
+    const responseHeaders: Record<string, string> = { date: state.now().toUTCString(), ...limits.headers(), ...response.headers }
+    // Zendesk adds its List Tickets endpoint limit on that endpoint only.
+    if (method === 'GET' && path === '/api/v2/tickets') {
+      responseHeaders['zendesk-ratelimit-tickets-index'] = `total=100; remaining=99; resets=${limits.resetSeconds()}`
+    }
     let payload: Buffer | string = ''
     if (response.raw) {
       payload = response.raw.data
@@ -319,6 +307,8 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
       payload = JSON.stringify(response.body)
       responseHeaders['content-type'] = 'application/json; charset=utf-8'
     }
+    // Held once serialized: the answer is the state when Zendesk answered, not when the hold is released.
+    await faults.takeHold(method, path)
     outgoing.writeHead(response.status, responseHeaders)
     outgoing.end(payload)
     requests.push({
@@ -390,6 +380,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     revokeRefreshToken: (refreshToken) => void state.refreshTokens.delete(refreshToken),
     revokeAccessToken: (token) => void state.accessTokens.delete(token),
     advanceClock: (seconds) => state.advanceClock(seconds),
+    plan: limits.plan,
     agent: (agentUserId) => agentConsole(state, engine, agentUserId),
     endUser: (userId) => endUserMailbox(state, engine, userId),
     automaticComment: (ticketId, p) => automaticComment(state, engine, ticketId, p, admin),

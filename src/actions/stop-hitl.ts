@@ -1,5 +1,7 @@
 import { connect } from '../connection'
+import { stopWithOutbox } from '../limits/outbox'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
+import type { NewComment } from '../zendesk/client'
 import { isDeletedTicket } from '../zendesk/errors'
 import type { ActionOutput, ActionProps } from '../types'
 
@@ -10,7 +12,9 @@ export async function stopHitl(props: ActionProps<'stopHitl'>): Promise<ActionOu
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) return {}
   try {
-    await zendesk.updateTicket(ticketId, { status: settings.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] })
+    // What the ticket update limits held back goes with the status, in the same update.
+    const send = async (comment: NewComment, fields?: Record<string, unknown>) => (await zendesk.addComment(ticketId, comment, fields)).commentId
+    await stopWithOutbox({ ...props, zendesk, conversation, ticketId, send }, { status: settings.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     // A deleted ticket, or a closed one (it refuses every update): the session is over already, which is what was
     // asked. Failing here would leave the plugin's session active, and every later stop would fail the same way.

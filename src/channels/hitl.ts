@@ -2,6 +2,7 @@
 // internal note for the plugin's notices; media become attachments.
 import * as sdk from '@botpress/sdk'
 import { connect } from '../connection'
+import { isDelivered, sendOrHold } from '../limits/outbox'
 import { cleanText, MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import { isLoopbackUrl } from '../media/address-policy'
@@ -16,9 +17,9 @@ const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 const DOWNLOAD_TIMEOUT_MS = 20_000
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {
-  const { conversation, message, payload, type, ack, logger } = props
-  // Botpress may deliver a message again after a lost answer: once acknowledged, it is on the ticket already.
-  if (message.tags.zendeskCommentId) return
+  const { conversation, message, payload, type, logger } = props
+  // Botpress may deliver a message again after a lost answer: once delivered, it is on the ticket already.
+  if (isDelivered(conversation, message.id)) return
   const { zendesk, settings } = connect(props)
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) {
@@ -35,22 +36,24 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
     else lines.push(`${uploaded.name}: ${file.url}`)
     if (uploaded.token && !parts.lines.length) lines.push(uploaded.name)
   }
-  const comment: NewComment = {
-    body: fitComment(cleanText(lines.join('\n\n')).trim() || '(empty message)'),
-    // The plugin's own notices speak to the agent ("the user ended the session", "cannot show this type"): as
-    // internal notes Zendesk never emails them to the requester. End users cannot write internal notes, so a
-    // notice is the connected Zendesk account's own note rather than the "Botpress" end user's comment.
-    ...(author.notice ? { public: false } : { public: true, author_id: author.id }),
-    ...(uploads.length ? { uploads } : {}),
+  const send = async (comment: NewComment, fields?: Record<string, unknown>) => {
+    try {
+      return (await zendesk.addComment(ticketId, comment, fields)).commentId
+    } catch (thrown) {
+      return commentOnEndedTicket(props, zendesk, ticketId, comment, thrown)
+    }
   }
-
-  let commentId: number | undefined
-  try {
-    commentId = (await zendesk.addComment(ticketId, comment)).commentId
-  } catch (thrown) {
-    commentId = await commentOnEndedTicket(props, zendesk, ticketId, comment, thrown)
-  }
-  if (commentId !== undefined) await ack({ tags: { zendeskCommentId: String(commentId) } })
+  // Zendesk's ticket update limits may hold the message back for a while: see src/limits/outbox.ts.
+  await sendOrHold(
+    { ...props, zendesk, ticketId, send },
+    {
+      id: message.id,
+      sender: author.notice ? 'notice' : 'user',
+      authorId: author.notice ? 0 : author.id,
+      text: fitComment(cleanText(lines.join('\n\n')).trim() || '(empty message)'),
+      uploads,
+    }
+  )
   // The plugin relays a user's words only while its session is active: the moment to announce a held agent. The
   // user's words are on the ticket already; a failure here leaves the agent held for the next message.
   if (!author.notice) {

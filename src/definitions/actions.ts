@@ -7,7 +7,7 @@ const { z } = sdk
 const numericId = (what: string) =>
   z
     .string()
-    .regex(/^\d{1,15}$/, `The ${what} is a number of at most 15 digits, e.g. "123"`)
+    .regex(/^[1-9]\d{0,14}$/, `The ${what} is a number from 1, of at most 15 digits, e.g. "123"`)
     .title(`${what[0]!.toUpperCase()}${what.slice(1)}`)
 
 const pageSize = z
@@ -82,14 +82,14 @@ export const actions: Record<string, sdk.ActionDefinition> = {
   },
   findCustomer: {
     title: 'Find customer',
-    description: 'Search Zendesk users by name, email, phone, notes or any user property',
+    description: 'Search Zendesk end users (customers, never agents or admins) by name, email, phone, notes or any user property',
     input: {
       schema: z.object({
         query: z
           .string()
           .min(2)
           .title('Search query')
-          .describe('Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" or "role:end-user"'),
+          .describe('Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com"'),
         pageSize,
         cursor,
       }),

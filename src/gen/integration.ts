@@ -91,7 +91,7 @@ export type TIntegration = {
         };
         findCustomer: {
             input: {
-                /** Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" or "role:end-user" */
+                /** Part or all of a name, email, phone or notes, or a Zendesk search such as "email:ann@acme.com" */
                 query: string;
                 /** How many results one call returns, 1 to 100 (default 100) */
                 pageSize?: number;
@@ -699,6 +699,10 @@ export type TIntegration = {
                     requesterZendeskId: string;
                     /** Held assignee */
                     heldAssigneeId: string;
+                    /** Ticket update budget */
+                    zendeskBudget: string;
+                    /** Delivered messages */
+                    deliveredMessages: string;
                 };
             };
         };
@@ -752,6 +756,8 @@ export type TIntegration = {
                 botUserId: number;
                 /** Tag on every ticket this integration instance created */
                 instanceTag: string;
+                /** Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest */
+                heldConversations?: string[];
             };
         };
         signingSecret: {
@@ -817,6 +823,28 @@ export type TIntegration = {
                 firstAgentId?: string;
                 /** hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note */
                 ended?: boolean;
+            };
+        };
+        outbox: {
+            type: "conversation";
+            payload: {
+                /** Messages the ticket update limit kept back, oldest first */
+                messages: Array<{
+                    /** Botpress ID of the held message */
+                    id: string;
+                    /** The end user, or the bot for a notice */
+                    sender: "user" | "notice";
+                    /** Zendesk ID of the comment author */
+                    authorId: number;
+                    /** The comment text of this message */
+                    text: string;
+                    /** Zendesk upload tokens of its attachments */
+                    uploads: string[];
+                    /** Zendesk time the message was held at (ms since epoch) */
+                    heldAt: number;
+                }>;
+                /** Status a stopHitl Zendesk refused for a while (429) still has to set */
+                stopStatus?: string;
             };
         };
         stop: {

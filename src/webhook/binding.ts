@@ -11,6 +11,8 @@ export type Bound = {
   relay: Relay
   /** The binding was read from the conversation's tags: the relay state must be written to keep it. */
   rebound: boolean
+  /** An agent assigned before the session started, not announced yet (read with the tags, on a rebinding). */
+  heldAssigneeId?: string
 }
 
 const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
@@ -38,14 +40,16 @@ export async function bindingOf(client: Client, ticketId: number, conversationId
   const relay = await readRelay(client, conversationId)
   if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false }
   let tagged: number
+  let heldAssigneeId: string | undefined
   try {
     const { conversation } = await client.getConversation({ id: conversationId })
     tagged = Number(conversation.tags.ticketId)
+    heldAssigneeId = conversation.tags.heldAssigneeId || undefined
   } catch (thrown) {
     // A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way.
     if (notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)) return undefined
     throw thrown
   }
   if (tagged !== ticketId) return undefined
-  return { conversationId, relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId }, rebound: true }
+  return { conversationId, relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId }, rebound: true, ...(heldAssigneeId ? { heldAssigneeId } : {}) }
 }

@@ -3,6 +3,7 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
+import { flushHeld } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
 import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
@@ -67,6 +68,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   const { client } = props
   const { zendesk } = connect(props)
   const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
+  await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, target)

@@ -105,6 +105,11 @@ export async function relayComments(
     // The plugin takes the first message's author as the agent and says so itself: no hitlAssigned needed for them.
     firstAgentId: relay.firstAgentId ?? String(fresh[0]!.author_id),
   })
+  // The plugin has its agent now (the first reply's author): a held assignment announced later would be a second
+  // "joined".
+  if (!relay.firstAgentId && p.bound.heldAssigneeId) {
+    await client.updateConversation({ id: conversationId, tags: { heldAssigneeId: '' } })
+  }
   return relayed
 }
 

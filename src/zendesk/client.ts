@@ -21,7 +21,7 @@ import {
   type ZendeskTicket,
   type ZendeskUser,
 } from './schemas'
-import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type Sleep, type TransportResponse } from './transport'
+import { ZendeskTransport, withCall, type Authorizer, type CallOptions, type RetryPolicy, type ServerClock, type Sleep, type TransportResponse } from './transport'
 
 export type NewComment = {
   body?: string
@@ -95,6 +95,11 @@ export class ZendeskApi {
       throwOriginalException: true,
       transportConfig: this.transport.nodeZendeskConfig,
     })
+  }
+
+  /** Zendesk's clock, once any call got an answer. */
+  public get clock(): ServerClock | undefined {
+    return this.transport.clock
   }
 
   private async call<T>(options: CallOptions, run: () => Promise<unknown>): Promise<T> {
@@ -186,16 +191,21 @@ export class ZendeskApi {
   }
 
   /**
-   * Adds one comment and returns its id, read from the update's audit. A comment write is not idempotent: when
-   * Zendesk fails or times out after having written, the comment is looked up before anything is sent again.
+   * Adds one comment (with other `fields` of the same update, if any) and returns its id, read from the update's
+   * audit. A comment write is not idempotent: when Zendesk fails or times out after having written, the comment
+   * is looked up before anything is sent again.
    */
-  public async addComment(ticketId: number, comment: NewComment): Promise<{ commentId: number; ticket: ZendeskTicket }> {
+  public async addComment(
+    ticketId: number,
+    comment: NewComment,
+    fields: Record<string, unknown> = {}
+  ): Promise<{ commentId: number; ticket: ZendeskTicket }> {
     const operation = `add comment to ticket ${ticketId}`
     for (let attempt = 1; ; attempt++) {
       const startedAt = Date.now()
       try {
         const body = await this.call<unknown>({ operation, idempotent: false }, () =>
-          this.zd.tickets.update(ticketId, { ticket: { comment } } as never)
+          this.zd.tickets.update(ticketId, { ticket: { ...fields, comment } } as never)
         )
         const update = parse(ticketUpdate, body, operation)
         const commentId = commentIdOf(update)

@@ -10,6 +10,8 @@ type ZendeskFailure = {
   /** Why no answer came (connection refused, no such host, timed out), and where the call went. */
   cause?: string
   origin?: string
+  /** On a 429: how long Zendesk asked to wait. */
+  retryAfterMs?: number
 }
 
 const hints: Record<number, string> = {
@@ -36,6 +38,10 @@ export class ZendeskError extends sdk.RuntimeError {
 
   public get status(): number | undefined {
     return this.failure.status
+  }
+
+  public get retryAfterMs(): number | undefined {
+    return this.failure.retryAfterMs
   }
 
   /** What Zendesk answered, without the hint: for messages that give their own advice. */

@@ -18,7 +18,7 @@ export type RetryPolicy = {
   attempts: number
   baseDelayMs: number
   maxDelayMs: number
-  /** A 429 asking to wait longer than this fails at once rather than hold the caller. */
+  /** A 429 asking to wait longer than this fails at once rather than hold the caller (the outbox holds the message). */
   maxRetryAfterMs: number
   timeoutMs: number
 }
@@ -27,7 +27,7 @@ const defaultRetryPolicy: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 300,
   maxDelayMs: 5_000,
-  maxRetryAfterMs: 30_000,
+  maxRetryAfterMs: 3_000,
   timeoutMs: 10_000,
 }
 
@@ -45,6 +45,9 @@ export type CallOptions = {
 
 export type TransportResponse = { status: number; headers: Headers; body: unknown }
 
+/** Zendesk's clock as its last answer told it (`Date`), against ours: the rate limit windows run on Zendesk's. */
+export type ServerClock = { offsetMs: number }
+
 const callContext = new AsyncLocalStorage<CallOptions>()
 
 /** Runs a node-zendesk call with per-call options the transport reads (operation name, idempotency, headers). */
@@ -56,6 +59,9 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
 type RequestInitLike = { method?: string; headers?: Record<string, string>; body?: unknown }
 
 export class ZendeskTransport {
+  /** Set by every answer Zendesk gives. */
+  public clock: ServerClock | undefined
+
   public constructor(
     private readonly auth: Authorizer,
     private readonly policy: RetryPolicy = defaultRetryPolicy,
@@ -113,6 +119,8 @@ export class ZendeskTransport {
         throw new ZendeskError({ operation: call.operation, cause, origin: new URL(url).origin })
       }
       const body = await readBody(res)
+      const date = Date.parse(res.headers.get('date') ?? '')
+      if (!Number.isNaN(date)) this.clock = { offsetMs: date - Date.now() }
       if (res.status === 401 && authorization && !renewed && this.auth.renew) {
         renewed = true
         if (await this.auth.renew(authorization)) {
@@ -131,7 +139,10 @@ export class ZendeskTransport {
         await this.sleep(this.backoff(attempt))
         continue
       }
-      if (res.status >= 300 && !call.anyStatus) throw new ZendeskError(failureFromBody(call.operation, res.status, body))
+      if (res.status >= 300 && !call.anyStatus) {
+        const failure = failureFromBody(call.operation, res.status, body)
+        throw new ZendeskError(res.status === 429 ? { ...failure, retryAfterMs: retryAfterMs(res.headers) } : failure)
+      }
       return { status: res.status, headers: res.headers, body }
     }
   }

@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BotpressEmulator, startBotpressEmulator } from '../../emulators/botpress'
 import { buildFixtureBundle, type FixtureBundle } from './fixture'
 import { type Cloud, InvocationError, startCloud } from '../../emulators/cloud/index'
+import { findLeaks } from '../../emulators/secret-scan'
 
-const configuration = { subdomain: 'acme', secretish: 'do-not-print' }
+// The fixture's echo answers the configuration back, and the secret scan reads answers: no field here is a secret.
+const configuration = { subdomain: 'acme', privateNote: 'do-not-print' }
 
 /** A zombie has ended: an orphan's zombie stays until the machine's init reaps it, which can take a second. */
 const isAlive = (pid: number) => {
@@ -182,6 +186,23 @@ describe('stop()', () => {
     expect(pids.every(isAlive)).toBe(true)
     probe.kill('SIGKILL')
     await botpress.waitFor(() => pids.every((pid) => !isAlive(pid)), { timeoutMs: 5000, description: 'the orphaned bundle processes to end' })
+  })
+
+  it('records the bundle\'s answers with its logs, so a secret an action returns fails the secret scan', async () => {
+    const scan = mkdtempSync(join(tmpdir(), 'scan-'))
+    const suiteScan = process.env.SECRET_SCAN_DIR
+    process.env.SECRET_SCAN_DIR = scan
+    try {
+      const own = await startCloud({ botpress, configuration, bundlePath: fixture.bundlePath })
+      await own.action('echo', { returned: 'answer-only-secret-0123' })
+      await own.stop()
+      writeFileSync(join(scan, 'secrets-test.txt'), 'answer-only-secret-0123')
+      expect(findLeaks(scan)).toEqual([expect.stringMatching(/^answ… in logs-/)])
+    } finally {
+      if (suiteScan === undefined) delete process.env.SECRET_SCAN_DIR
+      else process.env.SECRET_SCAN_DIR = suiteScan
+      rmSync(scan, { recursive: true, force: true })
+    }
   })
 
   it('explains a missing bundle', async () => {

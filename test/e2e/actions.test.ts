@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InvocationError } from '../../emulators/cloud'
 import { startLoop, type Loop } from '../../emulators/plugin/index'
+import { setupOf } from './webhooks'
 
 let loop: Loop
 beforeAll(async () => {
@@ -71,7 +72,7 @@ describe('createTicket and getTicket', () => {
     expect(message).toBe("Zendesk has no ticket 987654321: check the ticket ID (the number in the ticket's address); a deleted ticket cannot be read.")
   })
 
-  it.each(['ticket-12', '99999999999999999999999'])('an ID that is not a Zendesk number (%s) is refused naming the field, before any Zendesk call', async (ticketId) => {
+  it.each(['ticket-12', '99999999999999999999999', '0', '000'])('an ID that is not a Zendesk number (%s) is refused naming the field, before any Zendesk call', async (ticketId) => {
     const before = loop.zendesk.requests.length
     const { status, message } = await refusal('getTicket', { ticketId })
     expect(status).toBe(400)
@@ -105,6 +106,18 @@ describe('closeTicket', () => {
     expect(message).toBe(`Zendesk ticket ${ticket.id} is closed already and takes no more comments: leave the closing comment empty.`)
   })
 
+  it('losing a race to close the ticket with a comment is the same refusal as coming second', async () => {
+    const { ticket } = await action('createTicket', { subject: 'Race', comment: 'x', requesterName: 'R', requesterEmail: 'r@customer.test' })
+    // The loser's read is answered before the winner closes the ticket, so it sends its update to a closed ticket.
+    const held = loop.zendesk.faults.hold({ method: 'GET', path: new RegExp(`/tickets/${ticket.id}(\\.json)?$`) })
+    const loser = refusal('closeTicket', { ticketId: String(ticket.id), comment: 'Closing from the second flow' })
+    await held.reached
+    await action('closeTicket', { ticketId: String(ticket.id), comment: 'Closing from the first flow' })
+    held.release()
+    expect((await loser).message).toBe(`Zendesk ticket ${ticket.id} is closed already and takes no more comments: leave the closing comment empty.`)
+    expect(loop.zendesk.state.comments.get(ticket.id)!.map((c) => c.body)).not.toContain('Closing from the second flow')
+  })
+
   it('a ticket that does not exist is an error saying so', async () => {
     const { message } = await refusal('closeTicket', { ticketId: '987654322' })
     expect(message).toContain('Zendesk has no ticket 987654322: check the ticket ID')
@@ -120,6 +133,18 @@ describe('findCustomer', () => {
     expect(found.map((c) => c.email).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `quincy${i}@customer.test`))
     expect(found[0]).toMatchObject({ role: 'end-user', phone: null, userFields: {} })
     expect(typeof (found[0] as unknown as { externalId: string }).externalId).toBe('string')
+  })
+
+  it.each([
+    ['their role', 'role:admin'],
+    ['an admin\'s name', 'Adam Admin'],
+    ['an agent\'s email', 'email:agnes@acme.test'],
+    ['a role term that widens the search', 'role:agent role:end-user'],
+  ])('finds end users only, never an agent or admin, by %s', async (_what, query) => {
+    loop.zendesk.createAgent({ name: 'Adam Admin', email: 'adam@acme.test', role: 'admin' })
+    loop.zendesk.createAgent({ name: 'Agnes Agent', email: 'agnes@acme.test' })
+    const { customers } = await action('findCustomer', { query })
+    expect(customers.filter((c: { role: string }) => c.role !== 'end-user')).toEqual([])
   })
 
   it('no match is an empty list with no next page', async () => {
@@ -204,6 +229,69 @@ describe('callApi', () => {
     expect(loop.zendesk.requests.length).toBe(before)
   })
 
+  it.each([
+    ['GET', 'its signing secret', (id: string) => `webhooks/${id}/signing_secret`],
+    ['POST', 'a rotation of its signing secret', (id: string) => `webhooks/${id}/signing_secret`],
+    ['GET', 'another webhook\'s signing secret', () => 'webhooks/01OTHERWEBHOOK/signing_secret.json'],
+    ['DELETE', 'the webhook', (id: string) => `webhooks/${id}`],
+    ['PATCH', 'the webhook, in lower case under /api/v2', (id: string) => `/api/v2/webhooks/${id.toLowerCase()}.json`],
+    ['GET', 'a sub-path of the webhook', (id: string) => `webhooks/${id}/invocations`],
+  ])('refuses %s of %s (the integration\'s own webhook or a signing secret), and sends nothing', async (method, _what, path) => {
+    const { webhookId } = setupOf(loop)
+    const before = loop.zendesk.requests.length
+    const { status, message } = await refusal('callApi', { method, path: path(webhookId), ...(method === 'PATCH' ? { requestBody: '{"webhook":{"status":"inactive"}}' } : {}) })
+    expect(status).toBe(400)
+    expect(message).toMatch(/^callApi does not touch the integration's own Zendesk machinery: (a webhook's signing secret|webhook \S+ delivers Zendesk's events)/)
+    expect(loop.zendesk.requests.length).toBe(before)
+    expect(loop.zendesk.state.webhooks.get(webhookId)?.status).toBe('active')
+  })
+
+  it('refuses to change or delete the integration\'s own triggers, one at a time or in bulk, yet reads them', async () => {
+    const { triggerIds } = setupOf(loop) as unknown as { triggerIds: number[] }
+    const [first] = triggerIds
+    expect(first).toBeDefined()
+    const before = loop.zendesk.requests.length
+    for (const call of [
+      { method: 'DELETE', path: `triggers/${first}.json` },
+      { method: 'PUT', path: `triggers/${first}`, requestBody: '{"trigger":{"active":false}}' },
+      { method: 'DELETE', path: 'triggers/destroy_many.json', params: JSON.stringify({ ids: `999,${first}` }) },
+      { method: 'PUT', path: 'triggers/update_many.json', requestBody: JSON.stringify({ triggers: [{ id: first, active: false }] }) },
+    ]) {
+      expect((await refusal('callApi', call)).message).toMatch(`trigger ${first} is one this integration created`)
+    }
+    expect(loop.zendesk.requests.length).toBe(before)
+    expect((await action('callApi', { method: 'GET', path: `triggers/${first}.json` })).data.trigger.active).toBe(true)
+  })
+
+  it.each([
+    ['a value beyond ASCII', '{"X-A": "日本"}', 'X-A'],
+    ['a control character in a value', '{"X-B": "a\\u0007b"}', 'X-B'],
+    ['a name fetch forbids', '{"Keep-Alive": "timeout=5"}', 'Keep-Alive'],
+    ['Expect', '{"Expect": "100-continue"}', 'Expect'],
+    ['Connection', '{"Connection": "close"}', 'Connection'],
+    ['Transfer-Encoding', '{"Transfer-Encoding": "chunked"}', 'Transfer-Encoding'],
+    ['Host', '{"Host": "other.test"}', 'Host'],
+    ['Content-Length', '{"Content-Length": "5"}', 'Content-Length'],
+  ])('refuses a header with %s before sending, naming it', async (_what, headers, name) => {
+    const before = loop.zendesk.requests.length
+    const { status, message } = await refusal('callApi', { method: 'GET', path: 'users/me.json', headers })
+    expect(status).toBe(400)
+    expect(message).toContain(name)
+    expect(message).not.toContain('network error')
+    expect(loop.zendesk.requests.length).toBe(before)
+  })
+
+  it.each([
+    ['"tickets:1"', 'tickets:1', 'has a colon in its first segment'],
+    ['"/api/v2" alone', '/api/v2', 'is not a path under /api/v2'],
+    ['of 400 KB', 'tickets/' + 'a'.repeat(400_000), 'more than 2000'],
+  ])('refuses the path %s saying what is wrong, and sends nothing', async (_what, path, reason) => {
+    const before = loop.zendesk.requests.length
+    const { message } = await refusal('callApi', { method: 'GET', path })
+    expect(message).toContain(reason)
+    expect(loop.zendesk.requests.length).toBe(before)
+  })
+
   it('refuses to set the credentials header, and a body that is not JSON, naming what to fix', async () => {
     expect((await refusal('callApi', { method: 'GET', path: 'users/me.json', headers: '{"Authorization": "Bearer x"}' })).message).toBe(
       'callApi sets Authorization itself: remove it from headers.'
@@ -215,12 +303,11 @@ describe('callApi', () => {
 })
 
 describe('the ticket entity (Start HITL card)', () => {
-  it('chatbotPhotoUrl becomes the photo of the Zendesk user who authors the bot\'s comments', async () => {
-    const session = await loop.plugin.escalate({ name: 'Photo Fan', hitlSession: { chatbotPhotoUrl: 'https://cdn.acme.test/bot.png' } })
-    await loop.plugin.notice(session, 'An agent will be with you shortly')
-    const notice = loop.plugin.comments(session).at(-1)!
-    expect(notice.body).toBe('An agent will be with you shortly')
-    expect(loop.zendesk.state.users.get(notice.author_id)!.photo?.content_url).toBe('https://cdn.acme.test/bot.png')
+  it('chatbotPhotoUrl becomes the photo of the "Botpress" Zendesk user that stands for the bot', async () => {
+    await loop.plugin.escalate({ name: 'Photo Fan', hitlSession: { chatbotPhotoUrl: 'https://cdn.acme.test/bot.png' } })
+    // The plugin's notices are internal notes of the connected account now; the bot's own end user keeps the photo.
+    const bot = [...loop.zendesk.state.users.values()].find((u) => u.name === 'Botpress' && u.role === 'end-user')!
+    expect(bot.photo?.content_url).toBe('https://cdn.acme.test/bot.png')
   })
 
   it('a photo address that is not a URL is refused naming the field', async () => {

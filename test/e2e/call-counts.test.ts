@@ -43,7 +43,7 @@ it('costs the calls it is known to cost, operation by operation', () => {
     createUser: { zendesk: 3, botpress: 2, webhooks: 0 },
     // Botpress: read the user, get-or-create the conversation, tag it with the ticket.
     startHitl: { zendesk: 1, botpress: 3, webhooks: 0 },
-    // Botpress: the ack that tags the message with its comment id.
+    // Botpress: the conversation's tags, recording the ticket's update budget and the message's comment id (the ack).
     text: { zendesk: 1, botpress: 1, webhooks: 0 },
     image: { zendesk: 2, botpress: 1, webhooks: 0 },
     // Zendesk: the ticket (who is assigned now). Botpress: setup state, relay state (none yet), the conversation's

@@ -73,8 +73,8 @@ describe('exactly once, Botpress → Zendesk', () => {
     const text = `despite ${fault.status} ${fault.afterWrite}`
     expect((await loop.plugin.userSays(session, text)).status).toBe(200)
     expect(commentsSaying(session, text)).toHaveLength(1)
-    const ack = loop.plugin.tagsOf(loop.botpress.messagesIn(session.conversationId).at(-1)!)
-    expect(ack.zendeskCommentId).toBe(String(commentsSaying(session, text)[0]!.id))
+    const message = loop.botpress.messagesIn(session.conversationId).at(-1)!
+    expect(loop.plugin.delivered(session)).toContain(`${message.id}=${commentsSaying(session, text)[0]!.id}`)
   })
 
   it('a message Botpress delivers again after it was acknowledged makes no second comment', async () => {

@@ -121,7 +121,7 @@ describe('escalating to a Zendesk agent', () => {
 })
 
 describe('the user\'s messages', () => {
-  it('become public comments authored by the user, acknowledged with the comment id', async () => {
+  it('become public comments authored by the user, recorded with the comment id', async () => {
     const { plugin, botpress } = loop
     const session = await plugin.escalate()
     const sent = await plugin.userSays(session, 'Is anyone there?')
@@ -130,7 +130,7 @@ describe('the user\'s messages', () => {
     expect(comment).toMatchObject({ body: 'Is anyone there?', public: true })
     expect(loop.zendesk.state.users.get(comment.author_id)!.external_id).toBe(session.userId)
     const message = botpress.messagesIn(session.conversationId).at(-1)!
-    expect(plugin.tagsOf(message).zendeskCommentId).toBe(String(comment.id))
+    expect(plugin.delivered(session)).toContain(`${message.id}=${comment.id}`)
   })
 
   it('a plugin notice is an internal note of the connected account, never a comment of the user', async () => {
@@ -336,7 +336,7 @@ describe('stopping from the bot', () => {
     expect(followUp.external_id).toBe(session.conversationId)
     expect(zendesk.state.tickets.get(session.ticketId)!.followup_ids).toEqual([followUpId])
     expect(zendesk.state.comments.get(followUpId)!.map((c) => c.body)).toContain('One more thing')
-    expect(plugin.tagsOf(botpress.messagesIn(session.conversationId).at(-1)!).zendeskCommentId).toBeDefined()
+    expect(plugin.delivered(session)).toContain(`${botpress.messagesIn(session.conversationId).at(-1)!.id}=`)
   })
 })
 

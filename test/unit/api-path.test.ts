@@ -9,6 +9,7 @@ describe('apiPath', () => {
     ['api/v2/users/search.json', 'users/search.json'],
     ['/groups', 'groups'],
     ['  search/export.json ', 'search/export.json'],
+    ['/api/v2/api/v2/x.json', 'api/v2/x.json'],
   ])('%s is the path %s below /api/v2/', (input, path) => {
     expect(apiPath(input)).toEqual({ path })
   })
@@ -32,5 +33,14 @@ describe('apiPath', () => {
     ['/api/v2/', 'nothing below /api/v2'],
   ])('%s is refused (%s)', (input) => {
     expect(apiPath(input)).toHaveProperty('refused')
+  })
+
+  it.each([
+    ['a colon', 'tickets:1', '"tickets:1" has a colon in its first segment, which reads as a URL scheme: separate the resource and its ID with a slash, e.g. "tickets/123.json"'],
+    ['/api/v2 alone', '/api/v2', '"/api/v2" is not a path under /api/v2'],
+    ['api/v2 alone', 'api/v2', '"api/v2" is not a path under /api/v2'],
+    ['2,001 characters', 'a'.repeat(2001), 'the path is 2001 characters long, more than 2000: no Zendesk API path is that long'],
+  ])('a path with %s is refused saying what is wrong', (_what, input, refused) => {
+    expect(apiPath(input)).toEqual({ refused })
   })
 })

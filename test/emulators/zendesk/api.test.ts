@@ -6,7 +6,7 @@ let zd: ZendeskEmulator
 let api: ReturnType<typeof apiClient>
 
 beforeAll(async () => {
-  zd = await startZendeskEmulator()
+  zd = await startZendeskEmulator({ plan: 'enterprise' })
   api = apiClient(zd.url, bearer(zd.issueAccessToken()))
 })
 
