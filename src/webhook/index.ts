@@ -6,6 +6,7 @@ import { connect, readSetup, type Setup } from '../connection'
 import { flushHeld } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
+import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
 import { agentUser, announceAssignment, announceStop } from './agents'
 import { bindingOf, type Bound } from './binding'
@@ -29,6 +30,7 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   const path = req.path.replace(/\/+$/, '')
   if (path === '/oauth/start') return startAuthorization(props)
   if (path === '/oauth') return finishAuthorization(props)
+  if (path === ARTICLE_EVENT_PATH) return handleArticleEvent(props)
   if (req.method.toUpperCase() !== 'POST') return reply(405, 'Zendesk webhooks are POST requests')
   const raw = req.body ?? ''
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return reply(413, 'the body is larger than any Zendesk trigger sends')
