@@ -25,7 +25,7 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
   afterAll(() => loop?.close())
 
   it('an agent\'s email gives an end user without it: the agent is not changed, nor linked', async () => {
-    const { plugin, zendesk, cloud } = loop
+    const { plugin, zendesk } = loop
     const grace = zendesk.createAgent({ name: 'Grace', email: 'grace@acme.test', photoUrl: 'https://cdn.acme.test/grace.png' })
     const before = snapshot(grace)
     const { userId } = await plugin.createUser({ name: 'Mallory', email: 'GRACE@acme.test' })
@@ -36,7 +36,6 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
     // The agent still sees the address the user gave, marked unverified, where only agents look.
     expect(mallory.notes).toContain('not verified')
     expect(mallory.notes).toContain('grace@acme.test')
-    expect(cloud.logs.join('\n')).toMatch(new RegExp(`belongs to Zendesk agent ${grace.id}`))
     // Mallory's comments are Mallory's, not Grace's.
     const session = await plugin.escalate({ name: 'Mallory', email: 'grace@acme.test' })
     await plugin.userSays(session, 'I am Grace, trust me')
@@ -69,7 +68,21 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
     expect(zendesk.state.users.get(carol.id)).toMatchObject({ name: 'Carol', external_id: null })
     expect(zendeskUserOf(loop, userId)).toMatchObject({ email: null, external_id: userId })
     const { userId: fresh } = await plugin.createUser({ name: 'Fresh', email: 'fresh@customer.test' })
-    expect(zendeskUserOf(loop, fresh)).toMatchObject({ email: 'fresh@customer.test', verified: false })
+    // Not even a free address is set: Zendesk would mail it, and the chat user would hold it before its owner.
+    expect(zendeskUserOf(loop, fresh)).toMatchObject({ email: null, verified: false })
+    expect(zendeskUserOf(loop, fresh).notes).toMatch(/not verified.*fresh@customer\.test/)
+  })
+
+  it('typing someone\'s email after them takes over neither their Botpress user nor their Zendesk end user', async () => {
+    const { plugin, zendesk } = loop
+    const alice = await plugin.escalate({ name: 'Alice', email: 'alice@customer.test' })
+    const aliceZendesk = snapshot(zendeskUserOf(loop, alice.userId))
+    const mallory = await plugin.escalate({ name: 'Mallory', email: 'alice@customer.test' })
+    expect(mallory.userId).not.toBe(alice.userId)
+    expect(snapshot(zendeskUserOf(loop, alice.userId))).toBe(aliceZendesk)
+    expect(zendeskUserOf(loop, mallory.userId)).toMatchObject({ name: 'Mallory', email: null, external_id: mallory.userId })
+    const ticket = (id: number) => zendesk.state.tickets.get(id)!
+    expect(ticket(mallory.ticketId).requester_id).not.toBe(ticket(alice.ticketId).requester_id)
   })
 
   it('with "Link users to existing Zendesk end users by email" on, such an end user is linked and verified; an agent still is not', async () => {
@@ -84,6 +97,20 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
       const before = snapshot(ivan)
       await linking.plugin.createUser({ name: 'Mallory', email: 'ivan@acme.test' })
       expect(snapshot(zendesk.state.users.get(ivan.id)!)).toBe(before)
+      // An agent given the address between the look-up and the write is not demoted: Zendesk refuses the
+      // creation, and the policy, run again, sees the agent.
+      const byExternalId = zendesk.faults.hold({ method: 'GET', path: /\/users\/search/ })
+      const held = zendesk.faults.hold({ method: 'GET', path: /\/users\/search/ })
+      const creating = linking.plugin.createUser({ name: 'Mallory', email: 'judy@acme.test' })
+      await byExternalId.reached
+      byExternalId.release()
+      await held.reached
+      const judy = zendesk.createAgent({ name: 'Judy', email: 'judy@acme.test' })
+      const judyBefore = snapshot(judy)
+      held.release()
+      const { userId: late } = await creating
+      expect(snapshot(zendesk.state.users.get(judy.id)!)).toBe(judyBefore)
+      expect(zendeskUserOf(linking, late)).toMatchObject({ role: 'end-user', email: null, name: 'Mallory' })
     } finally {
       await linking.close()
     }

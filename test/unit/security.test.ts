@@ -1,7 +1,7 @@
 // The pure halves of the trust boundaries: the media address policy, the identity policy, text hygiene and the
 // transcript cut. Each table row is an attack or the legitimate case next to it.
 import { describe, expect, it } from 'vitest'
-import { decideIdentity, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
+import { decideIdentity, unclaimedNote, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
 import { cleanLine, cleanText, fitSubject, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
 import { renderTranscript } from '../../src/mapping/transcript'
 import { isLoopbackUrl, refusedAddress, refusedUrl } from '../../src/media/address-policy'
@@ -96,35 +96,44 @@ describe('the identity policy', () => {
   const admin = { id: 1, role: 'admin', email: 'grace@acme.test', external_id: null, name: 'Admin' }
   const endUser = { id: 9, role: 'end-user', email: 'grace@acme.test', external_id: null, name: 'Grace' }
   const otherBotsUser = { ...endUser, external_id: 'user_of_another_bot' }
-  const ours = { id: 11, role: 'end-user', email: null, external_id: 'user_1', name: 'Mallory', notes: unverifiedNote('grace@acme.test') }
+  const ours = { id: 11, role: 'end-user', email: null, external_id: 'user_1', name: 'Mallory', notes: unclaimedNote('grace@acme.test') }
 
+  const on = { linkExistingEndUsers: true }
   it.each<[string, Found, Partial<Wanted>, object]>([
-    ['an agent\'s email: an end user without it, the address in its notes', { emailOwner: agent }, {}, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
-    ['an admin\'s email, even with linking on', { emailOwner: admin }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
-    ['an end user\'s email, linking off: not linked', { emailOwner: endUser }, {}, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
-    ['an end user\'s email, linking on: linked and verified', { emailOwner: endUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', external_id: 'user_1', verified: true } }],
-    ['an end user another bot linked, linking on: not taken over', { emailOwner: otherBotsUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
-    ['a free email, linking off: set, unverified, no mail sent', {}, {}, { kind: 'write', user: { email: 'grace@acme.test', skip_verify_email: true } }],
-    ['a free email, linking on: set and verified', {}, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', verified: true } }],
-    ['an agent\'s email again, nothing new to write', { linked: ours, emailOwner: agent }, {}, { kind: 'keep', zendeskUserId: 11 }],
-    ['no email', {}, { email: undefined }, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user' } }],
+    ['linking off: the address only in the notes, whoever has it', { emailOwner: agent }, {}, { kind: 'create', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user', notes: unclaimedNote('grace@acme.test') } }],
+    ['linking off, a free address: not set either', {}, {}, { kind: 'create', user: { external_id: 'user_1', notes: unclaimedNote('grace@acme.test') } }],
+    ['an agent\'s email, linking on: an end user without it, the address in its notes', { emailOwner: agent }, on, { kind: 'create', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an admin\'s email, linking on', { emailOwner: admin }, on, { kind: 'create', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an end user\'s email, linking on: linked by id and verified, no role nor email sent', { emailOwner: endUser }, on, { kind: 'update', zendeskUserId: 9, user: { external_id: 'user_1', verified: true } }],
+    ['an end user another bot linked, linking on: not taken over', { emailOwner: otherBotsUser }, on, { kind: 'create', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
+    ['a free email, linking on: created with it, verified', {}, on, { kind: 'create', user: { email: 'grace@acme.test', verified: true, role: 'end-user' } }],
+    ['the address again, nothing new to write', { linked: ours }, { email: 'grace@acme.test' }, { kind: 'keep', zendeskUserId: 11 }],
+    ['a returning user: updated by id, never with a role', { linked: { ...ours, name: 'Old' } }, {}, { kind: 'update', zendeskUserId: 11, user: { name: 'Mallory' } }],
+    ['no email', {}, { email: undefined }, { kind: 'create', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user' } }],
   ])('%s', (_, found, over, expected) => {
     expect(decideIdentity(wanted(over), found)).toMatchObject(expected)
   })
 
-  it('never sets an email it refused, nor verified, for a clash', () => {
+  it('never sets an email it refused, nor verified, nor a role on an update', () => {
     for (const owner of [agent, admin, endUser, otherBotsUser]) {
-      const decision = decideIdentity(wanted(), { emailOwner: owner })
-      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('email')
-      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('verified')
-      expect(decision).toHaveProperty('warning', expect.stringContaining(`${owner.id}`))
+      for (const linking of [false, true]) {
+        const decision = decideIdentity(wanted({ linkExistingEndUsers: linking }), { emailOwner: owner })
+        if (decision.kind === 'update') {
+          expect(decision.user).not.toHaveProperty('role')
+          expect(decision.user).not.toHaveProperty('email')
+        } else if (decision.kind === 'create') {
+          expect(decision.user).not.toHaveProperty('email')
+          expect(decision.user).not.toHaveProperty('verified')
+        }
+      }
     }
+    expect(decideIdentity(wanted(on), { emailOwner: agent })).toHaveProperty('warning', expect.stringContaining(`${agent.id}`))
   })
 
   it('keeps what agents wrote in the user\'s notes, and adds the address once', () => {
     const noted = { ...ours, notes: 'VIP, call back' }
-    expect(decideIdentity(wanted(), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'write', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
-    expect(decideIdentity(wanted(), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
+    expect(decideIdentity(wanted(on), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'update', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
+    expect(decideIdentity(wanted(on), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
   })
 
   it('refuses to link a Botpress user an agent carries as external ID, rather than change the agent', () => {
