@@ -99,7 +99,8 @@ async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.Integ
 export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
   if (text.length <= max) return text
   const note = `\n\n[message cut: ${text.length - max} more characters]`
-  return text.slice(0, max - note.length) + note
+  // Never half of a surrogate pair before the note.
+  return text.slice(0, max - note.length).replace(/[\ud800-\udbff]$/, '') + note
 }
 
 const handlers = Object.fromEntries(

@@ -2,7 +2,8 @@
 // transcript cut. Each table row is an attack or the legitimate case next to it.
 import { describe, expect, it } from 'vitest'
 import { decideIdentity, unclaimedNote, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
-import { cleanLine, cleanText, fitSubject, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
+import { fitComment } from '../../src/channels/hitl'
+import { cleanLine, cleanText, fitSubject, MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
 import { renderTranscript } from '../../src/mapping/transcript'
 import { isLoopbackUrl, refusedAddress, refusedUrl } from '../../src/media/address-policy'
 
@@ -150,12 +151,33 @@ describe('text hygiene', () => {
     ['C1 and DEL', 'a\u0085b\u007fc', 'abc'],
     ['newlines and tabs stay, CRLF becomes LF', 'a\r\nb\tc\rd', 'a\nb\tc\nd'],
     ['right-to-left text itself stays', 'שלום עולם', 'שלום עולם'],
+    ['Unicode tag characters (hidden ASCII)', 'hi\u{E0049}\u{E0047}\u{E004E}\u{E007F} there', 'hi there'],
+    ['interlinear annotation', 'pay \ufff9100\ufffa1000\ufffb now', 'pay 1001000 now'],
+    ['a ZWJ inside an emoji sequence stays in a comment', 'family 👨\u200d👩\u200d👧', 'family 👨\u200d👩\u200d👧'],
   ])('%s', (_, input, output) => {
     expect(cleanText(input)).toBe(output)
   })
 
   it('a name or subject is one line', () => {
     expect(cleanLine('  Ann\n\tLee\u0007 ')).toBe('Ann Lee')
+  })
+
+  it.each([
+    ['LRM, RLM and ALM', 'Gr\u200eac\u200fe\u061c', 'Grace'],
+    ['zero-width space, non-joiner, joiner, word joiner', 'Gr\u200ba\u200cc\u200de\u2060', 'Grace'],
+    ['an inner BOM', 'Gra\ufeffce', 'Grace'],
+    ['tag characters', 'Grace\u{E0041}\u{E0042}', 'Grace'],
+    ['interlinear annotation', 'Gr\ufff9ace\ufffa\ufffb', 'Grace'],
+    ['an invisible file name extension trick', 'invoice\u200b.pdf\u2060.exe', 'invoice.pdf.exe'],
+  ])('a name or file name loses invisible characters: %s', (_, input, output) => {
+    expect(cleanLine(input)).toBe(output)
+  })
+
+  it('cuts a comment without leaving half a character', () => {
+    const cut = fitComment(`a${'\u{1F600}'.repeat(40_000)}`)
+    expect(cut.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS)
+    expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
+    expect(cut).toMatch(/😀\n\n\[message cut: \d+ more characters\]$/)
   })
 
   it(`cuts a subject to Zendesk's ${MAX_SUBJECT_CHARS} characters, visibly and without splitting a character`, () => {
