@@ -42,6 +42,26 @@ describe('the media address policy', () => {
     ['http://127.1/', /loopback/],
     ['http://2130706433/', /loopback/],
     ['http://[::1]/', /loopback/],
+    // IPv6 ranges that embed an IPv4 address, or are reserved: all outside global unicast, or inside it but special.
+    ['http://[::a9fe:a9fe]/', /global unicast/],
+    ['http://[::169.254.169.254]/', /global unicast/],
+    ['http://[::0a00:1]/', /global unicast/],
+    ['http://[::7f00:1]/', /global unicast/],
+    ['http://[::ffff:0:a9fe:a9fe]/', /global unicast/],
+    ['http://[100::1]/', /global unicast/],
+    ['http://[2001:db8::1]/', /documentation/],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', /IETF protocol/],
+    ['http://[2001:2::1]/', /IETF protocol/],
+    ['http://[3fff::1]/', /documentation/],
+    ['http://[3fff:fff::1]/', /documentation/],
+    ['http://[64:ff9b::a00:1]/', /NAT64/],
+    ['http://[2002:a9fe:a9fe::1]/', /6to4/],
+    ['http://[4000::1]/', /global unicast/],
+    // IPv4 ranges of IANA's registry not covered by the ones above.
+    ['http://192.0.2.1/', /documentation/],
+    ['http://198.51.100.7/', /documentation/],
+    ['http://203.0.113.9/', /documentation/],
+    ['http://198.19.0.1/', /benchmarking/],
     // Not a web address at all.
     ['file:///etc/passwd', /not http or https/],
     ['gopher://127.0.0.1:6379/_INFO', /not http or https/],
@@ -57,6 +77,8 @@ describe('the media address policy', () => {
     'https://93.184.215.14/x.png',
     'http://172.32.0.1/',
     'http://[2606:4700::1111]/',
+    'http://[2a00:1450:4007:80e::200e]/',
+    'http://[2001:4860:4860::8888]/',
   ])('%s may be fetched (a name is checked once resolved)', (url) => {
     expect(refusedUrl(new URL(url), strict)).toBeUndefined()
   })
