@@ -194,6 +194,68 @@ describe('media URLs leading to internal addresses (finding 3)', () => {
   })
 })
 
+describe('a message\'s files share one budget', () => {
+  let loop: Loop
+  let media: Server
+  let mediaUrl: string
+  const requested: string[] = []
+  const drips = new Set<NodeJS.Timeout>()
+  beforeAll(async () => {
+    // /drip/* answers at once, then sends one byte every 200 ms and never ends: a file that never finishes.
+    media = createServer((req, res) => {
+      requested.push(req.url ?? '')
+      res.writeHead(200, { 'content-type': 'image/png' })
+      if (!req.url?.startsWith('/drip/')) return void res.end(Buffer.from('png'))
+      const drip = setInterval(() => res.write('x'), 200)
+      drips.add(drip)
+      res.on('close', () => {
+        clearInterval(drip)
+        drips.delete(drip)
+      })
+    })
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve))
+    mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`
+    loop = await startLoop()
+  })
+  afterAll(async () => {
+    await loop?.close()
+    for (const drip of drips) clearInterval(drip)
+    media?.closeAllConnections()
+    await new Promise((resolve) => media?.close(resolve))
+  })
+
+  const bloc = (text: string, urls: string[]) => ({
+    items: [{ type: 'text', payload: { text } }, ...urls.map((imageUrl) => ({ type: 'image', payload: { imageUrl } }))],
+  })
+
+  it('slow-drip files do not keep the words off the ticket: past the budget the files are links', async () => {
+    const { plugin, cloud } = loop
+    const session = await plugin.escalate()
+    const urls = Array.from({ length: 4 }, (_, i) => `${mediaUrl}/drip/${i}.png`)
+    const sent = await plugin.userSends(session, 'bloc', bloc('My order never came', urls))
+    expect(sent.status).toBe(200)
+    const comment = plugin.comments(session).at(-1)!
+    expect(comment.body).toContain('My order never came')
+    for (const url of urls) expect(comment.body).toContain(url)
+    expect(comment.attachments).toHaveLength(0)
+    expect(cloud.logs.join('\n')).toMatch(/files were not downloaded: a message gets at most 10 files, 15 s of downloading/)
+  }, 150_000)
+
+  it('attaches at most 10 files of a message, and links the rest without downloading them', async () => {
+    const { plugin } = loop
+    const session = await plugin.escalate()
+    requested.length = 0
+    const urls = Array.from({ length: 12 }, (_, i) => `${mediaUrl}/small/${i}.png`)
+    const sent = await plugin.userSends(session, 'bloc', bloc('Twelve photos', urls))
+    expect(sent.status).toBe(200)
+    const comment = plugin.comments(session).at(-1)!
+    expect(comment.attachments).toHaveLength(10)
+    expect(comment.body).toContain(urls[10])
+    expect(comment.body).toContain(urls[11])
+    expect(requested.filter((u) => u.startsWith('/small/'))).toHaveLength(10)
+  })
+})
+
 describe('a password typed into the subdomain (finding 4)', () => {
   it('is refused with a message that does not repeat it, and reaches no log', async () => {
     // The driver records the typed password as a secret: the suite-wide scan fails the run if any log has it.
