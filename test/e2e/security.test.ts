@@ -93,6 +93,8 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
       const { userId } = await linking.plugin.createUser({ name: 'Dora', email: 'dora@customer.test' })
       expect(zendeskUserOf(linking, userId).id).toBe(dora.id)
       expect(zendesk.state.users.get(dora.id)).toMatchObject({ external_id: userId, verified: true, role: 'end-user' })
+      // The bot vouches for the address: the same person is one user across sessions, in Botpress and in Zendesk.
+      expect((await linking.plugin.createUser({ name: 'Dora', email: 'DORA@customer.test' })).userId).toBe(userId)
       const ivan = zendesk.createAgent({ name: 'Ivan', email: 'ivan@acme.test' })
       const before = snapshot(ivan)
       await linking.plugin.createUser({ name: 'Mallory', email: 'ivan@acme.test' })
