@@ -1,6 +1,7 @@
 import * as sdk from '@botpress/sdk'
 import hitl from './bp_modules/hitl'
 import { actions } from './src/definitions/actions'
+import { kbActions, kbEvents } from './src/kb/definition'
 
 const { z } = sdk
 
@@ -31,7 +32,27 @@ const identityOptions = {
     ),
 }
 
-const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...identityOptions })
+const knowledgeBaseOptions = {
+  syncKnowledgeBaseWithBot: z
+    .boolean()
+    .default(false)
+    .title('Sync the Help Center into a knowledge base')
+    .describe(
+      'Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves.'
+    ),
+  knowledgeBaseId: z
+    .string()
+    .optional()
+    .title('Knowledge base ID')
+    .describe('ID of the bot\'s knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID)'),
+  helpCenterLocales: z
+    .array(z.string())
+    .optional()
+    .title('Help Center locales')
+    .describe('Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center.'),
+}
+
+const defaultConfiguration = z.object({ subdomain, ...ticketOptions, ...identityOptions, ...knowledgeBaseOptions })
 
 const manualConfiguration = z.object({
   subdomain: subdomain.describe(
@@ -62,6 +83,7 @@ const manualConfiguration = z.object({
     .describe('Zendesk API token. Zendesk turns every API token off on 2027-04-30: prefer an OAuth client.'),
   ...ticketOptions,
   ...identityOptions,
+  ...knowledgeBaseOptions,
 })
 
 const ticket = z.object({
@@ -131,7 +153,6 @@ export default new sdk.IntegrationDefinition({
   icon: 'icon.svg',
   readme: 'hub.md',
   attributes: { category: 'Customer Support' },
-  actions,
   configuration: {
     schema: defaultConfiguration,
     identifier: { linkTemplateScript: 'linkTemplate.vrl', required: true },
@@ -154,7 +175,16 @@ export default new sdk.IntegrationDefinition({
       schema: ticket,
     },
   },
+  actions: { ...actions, ...kbActions },
+  events: kbEvents,
   states: {
+    helpCenter: {
+      type: 'integration',
+      schema: z.object({
+        webhookId: z.string().title('Webhook ID').describe('ID of the Zendesk webhook subscribed to Help Center article events'),
+        signingSecret: z.string().title('Signing secret').describe('Secret Zendesk signs the article events with'),
+      }),
+    },
     zendesk: {
       type: 'integration',
       schema: z.object({

@@ -11,6 +11,7 @@ import { Plugin } from '../emulators/plugin/index'
 import { ActivityLog, detailOf } from './activity'
 import { CustomerChat, type Media } from './customer'
 import { Desk, type Upload } from './desk'
+import { KnowledgeBasePanel, knowledgeBaseConfiguration, seedHelpCenter } from './knowledge-base'
 
 /** Where a real Zendesk account is, and how the integration authenticates to it. */
 export interface RealZendesk {
@@ -56,6 +57,7 @@ type Parts = {
   log: ActivityLog
   chat: CustomerChat
   desk?: Desk
+  kb: KnowledgeBasePanel
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
@@ -103,7 +105,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     if (method === 'GET' && pathname === '/api/state') return json(res, state(p, searchParams))
     if (method !== 'POST') throw new HttpError(404, `No route ${method} ${pathname}`)
     const body = await readJson(req)
-    if (pathname === '/api/customer/say') await p.chat.say(text(body, 'text'))
+    if (pathname === '/api/kb/sync') await p.kb.sync()
+    else if (pathname === '/api/customer/say') await p.chat.say(text(body, 'text'))
     else if (pathname === '/api/customer/human') await p.chat.askForHuman()
     else if (pathname === '/api/customer/upload') await p.chat.send(store(upload(body)))
     else {
@@ -143,6 +146,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         ? { agent: { name: p.desk.agent.name, pictureUrl: p.desk.agent.photo?.content_url ?? null }, tickets: p.desk.tickets(), ticket: ticketId ? (p.desk.ticket(ticketId) ?? null) : null }
         : { real: realDesk(status.kind === 'hitl' ? status.ticketId : undefined) },
       log: { total: p.log.entries.length, entries: p.log.entries.slice(logFrom) },
+      kb: p.kb.view(),
     }
   }
 
@@ -221,6 +225,7 @@ async function startParts(opts: SandboxOptions, url: string, changed: () => void
     const zendesk = opts.zendesk ? undefined : await startZendeskEmulator()
     if (zendesk) started.push(zendesk)
     const agent = zendesk?.createAgent({ ...AGENT, photoUrl: `${url}/avatars/grace-hopper.svg` })
+    if (zendesk) seedHelpCenter(zendesk)
     const botpress = await startBotpressEmulator()
     started.push(botpress)
     const cloud = await startCloud({ botpress, configurationType: 'manual', configuration: configurationOf(opts, zendesk) })
@@ -231,7 +236,8 @@ async function startParts(opts: SandboxOptions, url: string, changed: () => void
     if (registered.status !== 200) throw new Error(`The integration's register failed (${registered.status}): ${registered.json?.message ?? registered.body}`)
     const traced = log.traced(cloud)
     const chat = new CustomerChat({ plugin: new Plugin(traced, botpress, zendesk), botpress, onChange: changed })
-    return { botpress, cloud, log, chat, ...(zendesk && agent && { zendesk, desk: new Desk(zendesk, agent, log) }) }
+    const kb = new KnowledgeBasePanel(traced, botpress)
+    return { botpress, cloud, log, chat, kb, ...(zendesk && agent && { zendesk, desk: new Desk(zendesk, agent, log) }) }
   } catch (thrown) {
     for (const part of started.reverse()) await part.close()
     throw thrown
@@ -239,7 +245,7 @@ async function startParts(opts: SandboxOptions, url: string, changed: () => void
 }
 
 function configurationOf(opts: SandboxOptions, zendesk: ZendeskEmulator | undefined): Record<string, unknown> {
-  if (zendesk) return { subdomain: zendesk.url, accessToken: zendesk.issueAccessToken() }
+  if (zendesk) return { subdomain: zendesk.url, accessToken: zendesk.issueAccessToken(), ...knowledgeBaseConfiguration }
   const real = opts.zendesk as RealZendesk
   return { subdomain: real.url, ...real.credentials }
 }

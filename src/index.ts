@@ -8,6 +8,7 @@ import { getTicket } from './actions/get-ticket'
 import { listAgents } from './actions/list-agents'
 import { startHitl } from './actions/start-hitl'
 import { stopHitl } from './actions/stop-hitl'
+import { syncKb } from './actions/sync-kb'
 import { hitl } from './channels/hitl'
 import { guard } from './guard'
 import { register, unregister } from './setup/register'
@@ -17,7 +18,7 @@ import { handler } from './webhook'
 const integration = new sdk.Integration<TIntegration>({
   register,
   unregister,
-  actions: { createUser, startHitl, stopHitl, getTicket, findCustomer, createTicket, closeTicket, listAgents, callApi },
+  actions: { createUser, startHitl, stopHitl, getTicket, findCustomer, createTicket, closeTicket, listAgents, callApi, syncKb },
   channels: { hitl },
   handler,
 })

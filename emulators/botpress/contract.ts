@@ -3,6 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 
 const SPEC_URL = new URL('../contracts/botpress-runtime-openapi.json', import.meta.url)
+const FILES_SPEC_URL = new URL('../contracts/botpress-files-openapi.json', import.meta.url)
 const SPEC_ID = 'botpress-runtime-openapi.json'
 
 type JsonSchema = Record<string, unknown>
@@ -23,6 +24,51 @@ interface SpecOperation {
 
 interface Spec {
   paths: Record<string, Record<string, SpecOperation>>
+  components?: Record<string, Record<string, unknown>>
+}
+
+/**
+ * Botpress publishes the runtime and the Files API as two documents served by one host; the emulator serves both,
+ * so it checks against their union. A component both define must be the same in both.
+ */
+function mergeSpecs(base: Spec, extra: Spec): Spec {
+  const components: Record<string, Record<string, unknown>> = structuredClone(base.components ?? {})
+  for (const [kind, entries] of Object.entries(extra.components ?? {})) {
+    const into = (components[kind] ??= {})
+    for (const [name, value] of Object.entries(entries)) {
+      if (name in into && JSON.stringify(into[name]) !== JSON.stringify(value)) throw new Error(`Both API documents define ${kind}/${name} differently`)
+      into[name] = value
+    }
+  }
+  for (const path of Object.keys(extra.paths)) if (path in base.paths) throw new Error(`Both API documents define ${path}`)
+  return { ...base, paths: { ...base.paths, ...extra.paths }, components }
+}
+
+const readSpec = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as Spec
+
+/** The Files operations the emulator serves: what the integration calls (`uploadFile` is upsertFile + the PUT). */
+export const FILE_OPERATIONS = ['upsertFile', 'getFile', 'listFiles', 'deleteFile']
+
+function onlyOperations(spec: Spec, ids: string[]): Spec {
+  const paths: Spec['paths'] = {}
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    const kept = Object.entries(methods).filter(([, op]) => ids.includes(op.operationId))
+    if (kept.length > 0) paths[path] = Object.fromEntries(kept)
+  }
+  return { ...spec, paths }
+}
+
+/**
+ * The Files document marks untyped values (metadata entries) `nullable`, which Ajv refuses without a `type`;
+ * an untyped schema admits null already, so the flag is dropped there and nothing else changes.
+ */
+function withoutUntypedNullable<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutUntypedNullable) as T
+  if (node === null || typeof node !== 'object') return node
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(node)) out[k] = withoutUntypedNullable(v)
+  if (out.nullable === true && out.type === undefined) delete out.nullable
+  return out as T
 }
 
 export interface Operation {
@@ -74,7 +120,7 @@ export class RuntimeContract {
   private readonly routes: Route[] = []
   readonly checkErrorBody: ValidateFunction
 
-  constructor(spec: Spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Spec) {
+  constructor(spec: Spec = mergeSpecs(readSpec(SPEC_URL), onlyOperations(withoutUntypedNullable(readSpec(FILES_SPEC_URL)), FILE_OPERATIONS))) {
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
     addFormats(ajv)
     ajv.addSchema({ ...spec, $id: SPEC_ID })
@@ -115,7 +161,8 @@ export class RuntimeContract {
         const queryParams = new Map<string, 'string' | 'array' | 'object'>()
         for (const p of query) {
           const t = p.schema.type
-          queryParams.set(p.name, t === 'array' ? 'array' : t === 'object' ? 'object' : 'string')
+          // listFiles' `tags` has no type in the document; the client sends it as an object (`tags.kbId=…`).
+          queryParams.set(p.name, t === 'array' ? 'array' : t === 'object' || t === undefined ? 'object' : 'string')
         }
         const [status, response] = Object.entries(op.responses).find(([code]) => /^2\d\d$/.test(code)) ?? []
         if (!status || !response) throw new Error(`${op.operationId} has no success response in the spec`)

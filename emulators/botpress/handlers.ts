@@ -1,4 +1,6 @@
 import { ApiError, invalidPayload, notFound, referenceNotFound } from './errors'
+import { fileHandlers } from './files'
+import { paginate } from './pages'
 import { newId } from './ids'
 import {
   type Caller,
@@ -23,6 +25,8 @@ export interface HandlerContext {
   store: Store
   pageSize: number
   actions: Map<string, ActionHandler>
+  /** Where the emulator answers: the base of the URLs it hands out (file uploads). */
+  origin: string
 }
 
 /** Answers the success body; the status is the operation's success status in the spec. Throws ApiError otherwise. */
@@ -40,31 +44,6 @@ export const viewEvent = (c: Caller, e: Event): Event => ({ ...structuredClone(e
 const viewTask = (c: Caller, t: Task): Task => ({ ...structuredClone(t), tags: tagsOut(c, t.tags) })
 const viewWorkflow = (c: Caller, w: Workflow): Workflow => ({ ...structuredClone(w), tags: tagsOut(c, w.tags) })
 
-interface Page<T> {
-  items: T[]
-  meta: { nextToken?: string }
-}
-
-function paginate<T>(ctx: HandlerContext, items: T[]): Page<T> {
-  let offset = 0
-  const token = ctx.query.nextToken as string | undefined
-  if (token !== undefined) {
-    let parsed = NaN
-    try {
-      parsed = Number(JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))?.offset)
-    } catch {
-      // Reported below like any other token this API did not issue.
-    }
-    if (!Number.isInteger(parsed) || parsed < 0) throw new ApiError('InvalidQuery', `Invalid nextToken "${token}"`)
-    offset = parsed
-  }
-  const slice = items.slice(offset, offset + ctx.pageSize)
-  const next = offset + ctx.pageSize
-  return {
-    items: slice,
-    meta: next < items.length ? { nextToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url') } : {},
-  }
-}
 
 function dateBound(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined
@@ -241,6 +220,8 @@ function createWorkflow(ctx: HandlerContext, body: any): Workflow {
 }
 
 export const handlers: Record<string, Handler> = {
+  ...fileHandlers,
+
   // Users
 
   createUser: (ctx) => {

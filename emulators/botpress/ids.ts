@@ -16,7 +16,7 @@ export function ulid(now = Date.now()): string {
   return time + random
 }
 
-export type IdPrefix = 'user' | 'conv' | 'msg' | 'evt' | 'state' | 'task' | 'wfl'
+export type IdPrefix = 'user' | 'conv' | 'msg' | 'evt' | 'state' | 'task' | 'wfl' | 'file'
 
 export const newId = (prefix: IdPrefix): string => `${prefix}_${ulid()}`
 

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describeErrors, RuntimeContract, type Operation } from './contract'
 import { ApiError, errorBody, type ErrorType } from './errors'
+import { receiveUpload, UPLOAD_PATH } from './files'
 import { type HandlerContext, handlers, viewConversation, viewEvent, viewMessage, viewUser } from './handlers'
 import { newId, newUuid } from './ids'
 import { type Caller, Store, tagsIn } from './store'
@@ -172,7 +173,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     if (!handler) return errorReply(new ApiError('MethodNotFound', `${op.id} is not emulated`))
     try {
       store.assertBot(caller.botId)
-      const ctx: HandlerContext = { caller, params, query, body, store, pageSize, actions }
+      const ctx: HandlerContext = { caller, params, query, body, store, pageSize, actions, origin: emulatorUrl() }
       return { status: op.successStatus, body: await handler(ctx) }
     } catch (err) {
       if (err instanceof ApiError) return errorReply(err)
@@ -187,7 +188,8 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     const raw = await readBody(req)
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://emulator')
-    const match = contract.match(method, url.pathname)
+    const upload = method === 'PUT' && url.pathname.startsWith(`${UPLOAD_PATH}/`)
+    const match = upload ? ({ kind: 'not-found' } as const) : contract.match(method, url.pathname)
 
     let operation = 'unknown'
     let query: Record<string, unknown> = Object.fromEntries(url.searchParams)
@@ -205,6 +207,9 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
       const check = reply.status < 400 ? match.operation.checkResponse : contract.checkErrorBody
       if (validate && !check(reply.body))
         violation(match.operation, url.pathname, 'response', describeErrors(reply.status < 400 ? 'response' : 'error', check.errors), reply.status)
+    } else if (upload) {
+      operation = 'fileUpload'
+      reply = receiveUpload(store.state.files, url.pathname.slice(UPLOAD_PATH.length + 1), url.searchParams.get('token'), raw)
     } else if (match.kind === 'method-not-allowed') {
       reply = errorReply(new ApiError('MethodNotFound', `${method} ${url.pathname} is not an operation (allowed: ${match.allowed.join(', ')})`))
     } else {
@@ -244,6 +249,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   const urlHost = host.includes(':') ? `[${host}]` : host
 
   const asBot: Caller = { botId }
+  const emulatorUrl = () => `http://${urlHost}:${port}`
 
   const emulator: BotpressEmulator = {
     url: `http://${urlHost}:${port}`,

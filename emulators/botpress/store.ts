@@ -81,6 +81,7 @@ export class Store {
     tasks: new Map(),
     workflows: new Map(),
     integrationSettings: new Map(),
+    files: new Map(),
   }
 
   /** Creation order, so that items created in the same millisecond still sort "most recent first". */

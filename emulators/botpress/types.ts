@@ -1,3 +1,4 @@
+import type { StoredFile } from './files'
 import type { Conversation, Event, Message, State, Task, User, Workflow } from '@botpress/client'
 
 export type { Conversation, Event, Message, State, Task, User, Workflow }
@@ -72,6 +73,8 @@ export interface EmulatorState {
   workflows: Map<string, Workflow>
   /** What each integration sent to `configureIntegration`, by integration id. */
   integrationSettings: Map<string, IntegrationSettings>
+  /** Files API: by file id, with the bytes uploaded to each. */
+  files: Map<string, StoredFile>
 }
 
 export interface BotpressEmulatorOptions {

@@ -13,6 +13,7 @@ import { RateLimits, type Plan } from './limits.js'
 import type { ApiRequest, ApiResponse, Route } from './http.js'
 import { oauthRoutes } from './oauth.js'
 import { loadOpenApiSpec, type OpenApiSpec } from './openapi.js'
+import { HelpCenter, type HelpCenterConsole } from './help-center.js'
 import { normalizePath, Router } from './router.js'
 import { EmulatorState, randomToken } from './state.js'
 import { TicketEngine, VIA } from './ticket-engine.js'
@@ -75,6 +76,8 @@ export interface ZendeskEmulator {
   endUser(userId: number): EndUserMailbox
   /** A comment written by an automation, by Zendesk itself or on the sample ticket (business-rules.ts). */
   automaticComment(ticketId: number, p: AutomaticComment): Comment
+  /** The Help Center (help-center.ts): its articles, and the editor actions that send article events. */
+  helpCenter: HelpCenterConsole
   state: {
     users: Map<number, User>
     tickets: Map<number, Ticket>
@@ -179,6 +182,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 30 * 24 * 60 * 60,
   }
+  const helpCenter = new HelpCenter(state, dispatcher, () => admin.id)
   const router = new Router([
     ...userRoutes(state),
     ...userListRoutes(state),
@@ -187,6 +191,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     ...webhookRoutes(state),
     ...triggerRoutes(state),
     ...oauthRoutes(state, lifetimes, () => admin.id),
+    ...helpCenter.routes(),
   ])
   const faults = new ApiFaults()
   const requests: RecordedRequest[] = []
@@ -379,6 +384,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     agent: (agentUserId) => agentConsole(state, engine, agentUserId),
     endUser: (userId) => endUserMailbox(state, engine, userId),
     automaticComment: (ticketId, p) => automaticComment(state, engine, ticketId, p, admin),
+    helpCenter: helpCenter.console(),
     state: {
       users: state.users,
       tickets: state.tickets,

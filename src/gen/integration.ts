@@ -9,6 +9,12 @@ export type TIntegration = {
         stopStatus: "solved" | "closed";
         /** Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user's, so the user gets their own Zendesk end user, and agents see the address in the user's notes, marked unverified. Agents and admins are never linked nor changed, whatever this says. */
         linkExistingEndUsers: boolean;
+        /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
+        syncKnowledgeBaseWithBot: boolean;
+        /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */
+        knowledgeBaseId?: string;
+        /** Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center. */
+        helpCenterLocales?: string[];
     };
     configurations: {
         manual: {
@@ -28,6 +34,12 @@ export type TIntegration = {
             stopStatus: "solved" | "closed";
             /** Turn on only if your bot verifies the email addresses of its users. On: a user whose email belongs to a Zendesk end user created outside Botpress is linked to that end user (and sees the replies on their tickets), and the address is marked verified. Off (default): the bot cannot prove the address is the user's, so the user gets their own Zendesk end user, and agents see the address in the user's notes, marked unverified. Agents and admins are never linked nor changed, whatever this says. */
             linkExistingEndUsers: boolean;
+            /** Keeps a Botpress knowledge base in step with the published articles of your Zendesk Help Center, so the bot answers from the articles agents use before it hands over. Run the "Sync Knowledge Base" action once for the first import; published and unpublished articles follow by themselves. */
+            syncKnowledgeBaseWithBot: boolean;
+            /** ID of the bot's knowledge base that receives the articles (Studio > Knowledge Bases > the base > its ID) */
+            knowledgeBaseId?: string;
+            /** Locales of the articles to sync, e.g. "en-us" and "fr". Leave empty for every locale of the Help Center. */
+            helpCenterLocales?: string[];
         };
     };
     actions: {
@@ -289,6 +301,22 @@ export type TIntegration = {
                 };
                 /** Body Zendesk answered, parsed from JSON (text otherwise, null when empty) */
                 data?: any;
+            };
+        };
+        syncKb: {
+            input: {
+                /** Knowledge base to fill; the one in the configuration when empty */
+                knowledgeBaseId?: string;
+            };
+            output: {
+                /** Articles new to the knowledge base */
+                added: number;
+                /** Articles edited since the last sync */
+                updated: number;
+                /** Files of articles no longer published, removed */
+                removed: number;
+                /** Articles already up to date */
+                unchanged: number;
             };
         };
         createUser: {
@@ -680,6 +708,20 @@ export type TIntegration = {
         };
     };
     events: {
+        articlePublished: {
+            /** ID of the Zendesk Help Center article */
+            articleId: string;
+            /** Title of the article */
+            articleTitle: string;
+            /** Locale of the published translation, e.g. "en-us" */
+            locale: string;
+        };
+        articleUnpublished: {
+            /** ID of the Zendesk Help Center article */
+            articleId: string;
+            /** Locale of the unpublished translation, when Zendesk names it */
+            locale?: string;
+        };
         hitlAssigned: {
             /** ID of the Botpress conversation representing the HITL session */
             conversationId: string;
@@ -692,6 +734,15 @@ export type TIntegration = {
         };
     };
     states: {
+        helpCenter: {
+            type: "integration";
+            payload: {
+                /** ID of the Zendesk webhook subscribed to Help Center article events */
+                webhookId: string;
+                /** Secret Zendesk signs the article events with */
+                signingSecret: string;
+            };
+        };
         zendesk: {
             type: "integration";
             payload: {

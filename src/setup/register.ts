@@ -4,6 +4,7 @@ import * as sdk from '@botpress/sdk'
 import { API_TOKEN_CUTOFF, CredentialStore } from '../auth/credentials'
 import { connect, instanceTag, readSetup, writeSetup, type Props } from '../connection'
 import type { ZendeskApi } from '../zendesk/client'
+import { removeArticleEvents, setUpArticleEvents } from '../kb/live'
 import { ZendeskError } from '../zendesk/errors'
 import type { RegisterProps, UnregisterProps } from '../types'
 import { TRIGGER_TITLE_PREFIX, triggerSpecs } from './triggers'
@@ -56,6 +57,7 @@ export async function setUpZendesk(props: Props, webhookUrl: string): Promise<vo
   // Removed only once the new ones work, so a failed register leaves the old setup running.
   for (const t of staleTriggers) await zendesk.deleteTrigger(t.id)
   for (const w of stale.filter((w) => w.id !== webhook.id)) await zendesk.deleteWebhook(w.id)
+  await setUpArticleEvents(props, webhookUrl)
 }
 
 async function checkAdmin(zendesk: ZendeskApi): Promise<void> {
@@ -88,4 +90,5 @@ export async function unregister(props: UnregisterProps): Promise<void> {
   for (const t of triggers) await zendesk.deleteTrigger(t.id)
   const webhooks = await zendesk.listWebhooks(webhookName(tag))
   for (const id of new Set([...webhooks.map((w) => w.id), ...(setup ? [setup.webhookId] : [])])) await zendesk.deleteWebhook(id)
+  await removeArticleEvents(props as Props)
 }

@@ -23,6 +23,8 @@ const body = (event: string, instance: string) =>
       external_id: '{{ticket.external_id}}',
       status: '{{ticket.status}}',
       assignee_id: '{{ticket.assignee.id}}',
+      // Tells the relay a session the bot ended (stopHitl tags the ticket): its later replies reach nobody.
+      tags: '{{ticket.tags}}',
     },
   })
 

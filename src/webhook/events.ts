@@ -12,6 +12,8 @@ const ticket = z.object({
   id: ticketId,
   external_id: z.string().max(200),
   status: z.string().max(50).optional(),
+  /** Space-separated, as Zendesk renders `{{ticket.tags}}`; absent from triggers registered before it was added. */
+  tags: z.string().max(20_000).optional(),
   assignee_id: optionalId.optional(),
 })
 

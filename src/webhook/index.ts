@@ -5,6 +5,8 @@ import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
 import { flushHeld } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
+import { ENDED_BY_BOT_TAG } from '../setup/triggers'
+import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
 import type { WebhookProps } from '../types'
 import { agentUser, announceAssignment, announceStop } from './agents'
 import { bindingOf, type Bound } from './binding'
@@ -28,6 +30,7 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
   const path = req.path.replace(/\/+$/, '')
   if (path === '/oauth/start') return startAuthorization(props)
   if (path === '/oauth') return finishAuthorization(props)
+  if (path === ARTICLE_EVENT_PATH) return handleArticleEvent(props)
   if (req.method.toUpperCase() !== 'POST') return reply(405, 'Zendesk webhooks are POST requests')
   const raw = req.body ?? ''
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return reply(413, 'the body is larger than any Zendesk trigger sends')
@@ -69,7 +72,7 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
   switch (event.event) {
     case 'comment':
-      await relayComments(client, zendesk, target)
+      await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
       return
     case 'assigned': {
       // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.

@@ -65,17 +65,18 @@ async function commentsSince(zendesk: ZendeskApi, ticketId: number, watermark: n
 export async function relayComments(
   client: Client,
   zendesk: ZendeskApi,
-  p: { ticketId: number; bound: Bound; botUserId: number; ending?: boolean }
+  p: { ticketId: number; bound: Bound; botUserId: number; ending?: boolean; endedByBot?: boolean }
 ): Promise<number> {
   const { conversationId } = p.bound
-  const relay = { ...p.bound.relay, ...(p.ending ? { ended: true } : {}) }
+  // The session ended when the agent solved the ticket (`ending`, then remembered) or when the bot stopped it.
+  const relay = { ...p.bound.relay, ...(p.ending || p.endedByBot ? { ended: true } : {}) }
   const { comments, users } = await commentsSince(zendesk, p.ticketId, relay.relayedUpTo)
   const fresh = relayable(comments, users, p.botUserId)
   if (!fresh.length) {
     if (p.bound.rebound || relay.ended !== p.bound.relay.ended) await writeRelay(client, conversationId, relay)
     return 0
   }
-  if (p.bound.relay.ended) {
+  if (p.bound.relay.ended || p.endedByBot) {
     await tellAgentsTheSessionEnded(zendesk, p.ticketId, fresh)
     await writeRelay(client, conversationId, { ...relay, relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)) })
     return 0

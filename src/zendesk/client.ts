@@ -264,7 +264,8 @@ export class ZendeskApi {
     return token
   }
 
-  public async createWebhook(webhook: { name: string; endpoint: string; description: string }): Promise<Webhook> {
+  /** Subscribed to triggers (`conditional_ticket_events`) unless it names the Zendesk events it receives. */
+  public async createWebhook(webhook: { name: string; endpoint: string; description: string; subscriptions?: string[] }): Promise<Webhook> {
     const body = await this.call<{ webhook: Webhook }>({ operation: 'create webhook' }, () =>
       this.zd.webhooks.create({
         webhook: {
@@ -272,7 +273,7 @@ export class ZendeskApi {
           http_method: 'POST',
           request_format: 'json',
           status: 'active',
-          subscriptions: ['conditional_ticket_events'],
+          subscriptions: webhook.subscriptions ?? ['conditional_ticket_events'],
         },
       })
     )
@@ -315,6 +316,11 @@ export class ZendeskApi {
 
   public async deleteTrigger(id: number): Promise<void> {
     await this.ignoreNotFound(() => this.call({ operation: `delete trigger ${id}` }, () => this.zd.triggers.delete(id)))
+  }
+
+  /** A GET node-zendesk has no method for (the Help Center API), through the same transport and its retries. */
+  public async getJson(path: string, operation: string): Promise<unknown> {
+    return (await this.transport.send('GET', `${this.baseUrl}${path}`, {}, { operation })).body
   }
 
   /** POST /oauth/tokens: no Authorization header, the grant carries the client credentials. */

@@ -45,6 +45,19 @@ it('a public reply after the agent ended the session gets one internal note, and
   expect(notes[0]!.body).toMatch(/not delivered: the session with the user has ended, and the user is back with the bot/)
 })
 
+it('a public reply after the user ended the session with /end gets one internal note, and reaches nobody', async () => {
+  const { plugin, zendesk } = loop
+  const session = await plugin.escalate()
+  await plugin.userWrites(session.chat, 'text', { text: '/end' })
+  await plugin.settled()
+  zendesk.agent(agent().id).reply(session.ticketId, { body: 'Are you still there?' })
+  await zendesk.settled()
+  expect(plugin.toUser(session)).toEqual([])
+  const notes = plugin.comments(session).filter((c) => !c.public && /not delivered/.test(c.body ?? ''))
+  expect(notes).toHaveLength(1)
+  expect(notes[0]!.body).toMatch(/the session with the user has ended, and the user is back with the bot/)
+})
+
 it('broke no API contract', () => {
   expect(loop.zendesk.contractViolations).toEqual([])
   expect(loop.botpress.contractViolations).toEqual([])

@@ -49,6 +49,8 @@ const faultsLeft = () => loop.botpress.calls.length
 async function play(c: FaultCase, fault: Fault): Promise<{ once: boolean; refused?: string; halfDone?: boolean }> {
   const { plugin, zendesk, cloud } = loop
   const words = `${c.call} / ${fault}`
+  // Each case gets a minute of its own on Zendesk's clock: the plan's limit (always on) is not what is tested here.
+  zendesk.advanceClock(60)
   if (c.scenario === 'startHitl') {
     const { userId } = await plugin.createUser({ name: 'Matrix User', email: `mu${Math.random()}@example.com` })
     const tickets = zendesk.state.tickets.size

@@ -18,7 +18,7 @@ describe('the built integration, invoked as Botpress Cloud invokes it', () => {
   it('refuses an unknown action with a message naming the actions it has', async () => {
     await expect(loop.cloud.action('deleteEverything', {})).rejects.toMatchObject({
       status: 400,
-      message: expect.stringContaining('Unknown action "deleteEverything": this integration has getTicket, findCustomer, createTicket, closeTicket, listAgents, callApi, createUser, startHitl, stopHitl'),
+      message: expect.stringContaining('Unknown action "deleteEverything": this integration has getTicket, findCustomer, createTicket, closeTicket, listAgents, callApi, syncKb, createUser, startHitl, stopHitl'),
     })
   })
 

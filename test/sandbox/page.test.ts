@@ -91,7 +91,7 @@ describe("the agent's side", () => {
 
   it('on a solved ticket, a public reply and "Assign to me" say what happens', async () => {
     await page.click('#agent-solve')
-    await page.locator('#chat li.notice', { hasText: 'The agent closed the conversation.' }).waitFor()
+    await page.locator('#chat li.bot', { hasText: 'The human agent closed the conversation. I will continue assisting you.' }).waitFor()
     await poll(() => page.textContent('#ticket-hint')).toBe('Solved: the customer is back with the bot and will not see a public reply.')
     const shownToCustomer = await page.locator('#chat li').count()
 

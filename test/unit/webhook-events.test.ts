@@ -17,12 +17,12 @@ describe('the bodies our triggers send', () => {
   })
 
   it('parse back, once Zendesk rendered the placeholders, into typed events', () => {
-    const values = { 'ticket.id': '42', 'ticket.external_id': 'conv_1', 'ticket.status': 'Solved', 'ticket.assignee.id': '7' }
+    const values = { 'ticket.id': '42', 'ticket.external_id': 'conv_1', 'ticket.status': 'Solved', 'ticket.assignee.id': '7', 'ticket.tags': 'bphitl_abc botpress_hitl' }
     const events = specs.map((s) => parseEvent(render(s.actions[0]!.value[1], values)))
     expect(events).toEqual(
       ['comment', 'assigned', 'stopped'].map((event) => ({
         ok: true,
-        event: { event, instance: 'bphitl_abc', ticket: { id: 42, external_id: 'conv_1', status: 'Solved', assignee_id: 7 } },
+        event: { event, instance: 'bphitl_abc', ticket: { id: 42, external_id: 'conv_1', status: 'Solved', assignee_id: 7, tags: 'bphitl_abc botpress_hitl' } },
       }))
     )
   })

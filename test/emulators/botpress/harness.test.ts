@@ -7,9 +7,10 @@ import { runtimeContract, startBotpressEmulator } from '../../../emulators/botpr
 const c = emulatorPerTest()
 
 describe('the emulator as a test harness', () => {
-  it('has one handler per operation of the runtime spec', () => {
+  it('has one handler per operation of the runtime spec and per Files operation it serves', () => {
     const operations = runtimeContract().operations.map((o) => o.id)
-    expect(operations).toHaveLength(48)
+    expect(operations).toHaveLength(48 + 4)
+    expect(operations).toEqual(expect.arrayContaining(['upsertFile', 'getFile', 'listFiles', 'deleteFile']))
     expect(operations.filter((id) => !handlers[id])).toEqual([])
   })
 

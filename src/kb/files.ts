@@ -1,0 +1,83 @@
+// One Help Center article translation = one file of the bot's knowledge base. The Botpress knowledge base finds
+// its files by the tags `source: knowledge-base` and `kbId` (as Botpress's own file synchronizer tags them);
+// the `zendesk*` tags let a bot builder, and the next sync, find an article's file.
+import * as sdk from '@botpress/sdk'
+import type { HelpCenterArticle } from '../zendesk/help-center'
+import type { Client } from '../types'
+import { articleDocument } from './markdown'
+
+export type ArticleFile = { id: string; key: string; articleId: string; locale: string; updatedAt: string; complete: boolean }
+
+/** Marks the files this integration owns in a knowledge base: a sync never touches another file. */
+const OWNER_TAG = { zendeskHelpCenter: 'article' }
+
+/** Deterministic, so two syncs at once upsert the same file rather than make two. */
+export const articleFileKey = (kbId: string, locale: string, articleId: number | string) =>
+  `zendesk-help-center/${kbId}/${locale}/${articleId}.md`
+
+export async function listArticleFiles(client: Client, kbId: string, filter: Record<string, string> = {}): Promise<ArticleFile[]> {
+  const files: ArticleFile[] = []
+  let nextToken: string | undefined
+  do {
+    const page = await client.listFiles({ tags: { kbId, ...OWNER_TAG, ...filter }, nextToken })
+    for (const f of page.files) {
+      files.push({
+        id: f.id,
+        key: f.key,
+        articleId: f.tags.zendeskArticleId ?? '',
+        locale: f.tags.zendeskLocale ?? '',
+        updatedAt: f.tags.zendeskUpdatedAt ?? '',
+        // A file whose upload never finished holds no content yet: the next sync uploads it again.
+        complete: f.status !== 'upload_pending' && f.status !== 'upload_failed',
+      })
+    }
+    nextToken = page.meta.nextToken
+  } while (nextToken)
+  return files
+}
+
+export async function upsertArticleFile(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+  try {
+    await uploadArticle(client, kbId, article)
+  } catch (thrown) {
+    const reason = thrown instanceof Error ? thrown.message : String(thrown)
+    throw new sdk.RuntimeError(
+      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reason}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
+    )
+  }
+}
+
+async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+  await client.uploadFile({
+    key: articleFileKey(kbId, article.locale, article.id),
+    content: articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url }),
+    contentType: 'text/markdown',
+    index: true,
+    tags: {
+      source: 'knowledge-base',
+      kbId,
+      title: article.title.slice(0, 500),
+      modalities: '["text"]',
+      ...OWNER_TAG,
+      zendeskArticleId: String(article.id),
+      zendeskLocale: article.locale,
+      zendeskUpdatedAt: article.updated_at,
+    },
+  })
+}
+
+export async function deleteArticleFile(client: Client, fileId: string): Promise<void> {
+  try {
+    await client.deleteFile({ id: fileId })
+  } catch (thrown) {
+    // Another sync running at the same time removed it first: what was asked is done.
+    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
+    throw thrown
+  }
+}
+
+/**
+ * An article the knowledge base should hold: published, with a body, and readable by everyone. An article
+ * restricted to a user segment (agents only, signed-in users) would otherwise reach any user of the bot.
+ */
+export const belongsInKb = (a: HelpCenterArticle) => !a.draft && Boolean(a.body?.trim()) && (a.user_segment_id ?? null) === null
