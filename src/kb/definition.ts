@@ -22,6 +22,10 @@ export const kbActions: Record<string, sdk.ActionDefinition> = {
         updated: z.number().title('Updated').describe('Articles edited since the last sync'),
         removed: z.number().title('Removed').describe('Files of articles no longer published, removed'),
         unchanged: z.number().title('Unchanged').describe('Articles already up to date'),
+        failed: z
+          .array(z.string())
+          .title('Left out')
+          .describe('Articles that could not be converted to markdown (e.g. nested too deeply), each as article ID, locale and title'),
       }),
     },
   },

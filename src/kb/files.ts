@@ -36,9 +36,24 @@ export async function listArticleFiles(client: Client, kbId: string, filter: Rec
   return files
 }
 
+/** An article whose HTML cannot become markdown (nested past what the converter can walk): left out, not fatal. */
+export class UnconvertibleArticle extends Error {
+  constructor(readonly article: HelpCenterArticle, reason: string) {
+    super(`Help Center article ${article.id} (${article.locale}) "${article.title}" could not be converted to markdown: ${reason}`)
+  }
+}
+
+export const describeArticle = (a: HelpCenterArticle) => `article ${a.id} (${a.locale}) "${a.title}"`
+
 export async function upsertArticleFile(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+  let content: string
   try {
-    await uploadArticle(client, kbId, article)
+    content = articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url })
+  } catch (thrown) {
+    throw new UnconvertibleArticle(article, thrown instanceof Error ? thrown.message : String(thrown))
+  }
+  try {
+    await uploadArticle(client, kbId, article, content)
   } catch (thrown) {
     const reason = thrown instanceof Error ? thrown.message : String(thrown)
     throw new sdk.RuntimeError(
@@ -47,10 +62,10 @@ export async function upsertArticleFile(client: Client, kbId: string, article: H
   }
 }
 
-async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle, content: string): Promise<void> {
   await client.uploadFile({
     key: articleFileKey(kbId, article.locale, article.id),
-    content: articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url }),
+    content,
     contentType: 'text/markdown',
     index: true,
     tags: {

@@ -8,7 +8,7 @@ import { TRIGGER_TITLE_PREFIX } from '../setup/triggers'
 import { verify } from '../webhook/verify'
 import { HelpCenter, type HelpCenterArticle } from '../zendesk/help-center'
 import type { WebhookProps } from '../types'
-import { belongsInKb, deleteArticleFile, listArticleFiles, upsertArticleFile } from './files'
+import { belongsInKb, deleteArticleFile, listArticleFiles, UnconvertibleArticle, upsertArticleFile } from './files'
 import { readKbSettings } from './settings'
 
 export const ARTICLE_EVENT_PATH = '/article-event'
@@ -112,8 +112,15 @@ async function applyArticleEvent(props: WebhookProps, event: ArticleEvent): Prom
   let current: HelpCenterArticle | undefined
   if (event.event.locale) current = await helpCenter.article(event.event.locale, articleId)
   if (kbId) {
-    if (current && belongsInKb(current) && chosen(current.locale)) await upsertArticleFile(client, kbId, current)
-    else {
+    if (current && belongsInKb(current) && chosen(current.locale)) {
+      try {
+        await upsertArticleFile(client, kbId, current)
+      } catch (thrown) {
+        // Zendesk retrying would fail the same way: the event is answered and the article named in the log.
+        if (!(thrown instanceof UnconvertibleArticle)) throw thrown
+        props.logger.forBot().warn(`${thrown.message}. It is left out of knowledge base ${kbId}; simplify its HTML.`)
+      }
+    } else {
       const files = await listArticleFiles(client, kbId, {
         zendeskArticleId: String(articleId),
         ...(event.event.locale && { zendeskLocale: event.event.locale.toLowerCase() }),

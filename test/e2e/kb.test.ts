@@ -66,7 +66,7 @@ describe('syncKb', () => {
   })
 
   it('imports every published article of the chosen locales as an indexed markdown file of the knowledge base', async () => {
-    expect(await sync()).toEqual({ added: EN + FR, updated: 0, removed: 0, unchanged: 0 })
+    expect(await sync()).toEqual({ added: EN + FR, updated: 0, removed: 0, unchanged: 0, failed: [] })
     const files = filesOf(KB)
     expect(files).toHaveLength(EN + FR)
     expect(new Set(files.map((f) => f.key)).size).toBe(EN + FR)
@@ -94,7 +94,7 @@ describe('syncKb', () => {
 
   it('a second sync changes nothing and uploads nothing', async () => {
     const since = loop.botpress.calls.length
-    expect(await sync()).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR })
+    expect(await sync()).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR, failed: [] })
     expect(loop.botpress.countCalls({ operation: 'upsertFile', since })).toBe(0)
     expect(loop.botpress.countCalls({ operation: 'deleteFile', since })).toBe(0)
   }, 60_000)
@@ -105,7 +105,7 @@ describe('syncKb', () => {
     zendesk.helpCenter.publishArticle({ id: edited, sectionId, locale: 'en-us', title: 'Article 10, revised', body: '<p>New answer</p>' })
     zendesk.helpCenter.unpublishArticle(unpublished, 'en-us')
     zendesk.helpCenter.archiveArticle(deleted) // it had an en-us and a fr translation
-    expect(await sync()).toEqual({ added: 0, updated: 1, removed: 3, unchanged: EN + FR - 4 })
+    expect(await sync()).toEqual({ added: 0, updated: 1, removed: 3, unchanged: EN + FR - 4, failed: [] })
     const file = fileOf(KB, edited, 'en-us')!
     expect(file.id).toBe(editedFileId)
     expect(file.tags.title).toBe('Article 10, revised')
@@ -122,14 +122,14 @@ describe('syncKb', () => {
     await expect(sync({ knowledgeBaseId: 'kb_second' })).rejects.toThrow(/Help Center articles \(fr\).*500/)
     expect(filesOf('kb_second')).toHaveLength(EN - 2)
     zendesk.faults.clear()
-    expect(await sync({ knowledgeBaseId: 'kb_second' })).toEqual({ added: FR - 1, updated: 0, removed: 0, unchanged: EN - 2 })
+    expect(await sync({ knowledgeBaseId: 'kb_second' })).toEqual({ added: FR - 1, updated: 0, removed: 0, unchanged: EN - 2, failed: [] })
     expect(filesOf('kb_second')).toHaveLength(EN + FR - 3)
   }, 120_000)
 
   it('a Botpress upload that fails leaves nothing half-done that the next run does not finish', async () => {
     loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'upsertFile', retryAfter: 0 })
     await expect(sync({ knowledgeBaseId: 'kb_third' })).rejects.toThrow(/Botpress did not store the file of Help Center article \d+ \(en-us\).*Run "Sync Knowledge Base" again/)
-    expect(await sync({ knowledgeBaseId: 'kb_third' })).toEqual({ added: EN + FR - 3, updated: 0, removed: 0, unchanged: 0 })
+    expect(await sync({ knowledgeBaseId: 'kb_third' })).toEqual({ added: EN + FR - 3, updated: 0, removed: 0, unchanged: 0, failed: [] })
   }, 120_000)
 
   it('two syncs at once make one file per article, and a third finds everything up to date', async () => {
@@ -137,7 +137,17 @@ describe('syncKb', () => {
     const files = filesOf('kb_twice')
     expect(files).toHaveLength(EN + FR - 3)
     expect(new Set(files.map((f) => f.key)).size).toBe(files.length)
-    expect(await sync({ knowledgeBaseId: 'kb_twice' })).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR - 3 })
+    expect(await sync({ knowledgeBaseId: 'kb_twice' })).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR - 3, failed: [] })
+  }, 120_000)
+
+  it('an article too deeply nested to convert is left out and named; the rest of the sync, removals included, goes on', async () => {
+    const deep = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Nested', body: `${'<div>'.repeat(3000)}x${'</div>'.repeat(3000)}` }).id
+    zendesk.helpCenter.unpublishArticle(ids[13]!, 'en-us')
+    const result = await sync()
+    expect(result).toEqual({ added: 0, updated: 0, removed: 1, unchanged: EN + FR - 4, failed: [`article ${deep} (en-us) "Nested"`] })
+    expect(fileOf(KB, deep, 'en-us')).toBeUndefined()
+    expect(fileOf(KB, ids[13]!, 'en-us')).toBeUndefined()
+    zendesk.helpCenter.unpublishArticle(deep, 'en-us')
   }, 120_000)
 })
 
@@ -194,6 +204,14 @@ describe('live article events', () => {
     await zendesk.settled()
     expect(zendesk.deliveries.filter((d) => d.webhookId === webhook.id).slice(-2).map((d) => d.status)).toEqual([200, 200])
     expect(text(fileOf(KB, target, 'en-us'))).toContain('Back')
+  })
+
+  it('a live event for an article too deeply nested to convert is answered 200 and stores no file', async () => {
+    const webhook = articleWebhook()!
+    const { id } = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Nested live', body: `${'<ul><li>'.repeat(2000)}x${'</li></ul>'.repeat(2000)}` })
+    await zendesk.settled()
+    expect(zendesk.deliveries.filter((d) => d.webhookId === webhook.id).slice(-1).map((d) => d.status)).toEqual([200])
+    expect(fileOf(KB, id, 'en-us')).toBeUndefined()
   })
 
   it('unregister removes the article event subscription', async () => {
