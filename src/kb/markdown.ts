@@ -15,12 +15,26 @@ converter.use(gfm)
 converter.addRule('headerlessTable', {
   filter: (node) => node.nodeName === 'TABLE',
   replacement: (content, node) => {
-    const rows = content.trim().split('\n').filter((line) => line.startsWith('|'))
-    if (rows.length === 0) return ''
-    if (rows[1] && /^\|(?:\s*:?-+:?\s*\|)+$/.test(rows[1])) return `\n\n${rows.join('\n')}\n\n`
+    const lines = content.trim().split('\n')
+    const rows = lines.filter((line) => line.startsWith('|'))
+    // Every row is one line (cells are flattened below), so any other line is the caption: kept above the table.
+    const caption = lines.filter((line) => !line.startsWith('|') && line.trim()).join(' ')
+    const above = caption ? `\n\n${caption}` : ''
+    if (rows.length === 0) return `${above}\n\n`
+    if (rows[1] && /^\|(?:\s*:?-+:?\s*\|)+$/.test(rows[1])) return `${above}\n\n${rows.join('\n')}\n\n`
     const columns = (node as unknown as { rows: ArrayLike<{ cells: ArrayLike<unknown> }> }).rows[0]?.cells.length ?? 1
     const separator = `|${' --- |'.repeat(columns)}`
-    return `\n\n${[rows[0], separator, ...rows.slice(1)].join('\n')}\n\n`
+    return `${above}\n\n${[rows[0], separator, ...rows.slice(1)].join('\n')}\n\n`
+  },
+})
+// A markdown table row is one line: a cell's lists, paragraphs or nested table become one line joined by <br>,
+// with its pipes escaped, so none of its text falls out of the row.
+converter.addRule('flatCell', {
+  filter: ['th', 'td'],
+  replacement: (content, node) => {
+    const flat = content.trim().replace(/\|/g, '\\|').replace(/\s*\n+\s*/g, '<br>')
+    const first = node.parentNode ? Array.prototype.indexOf.call(node.parentNode.childNodes, node) === 0 : true
+    return `${first ? '| ' : ' '}${flat} |`
   },
 })
 converter.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'template', 'head'] as never)

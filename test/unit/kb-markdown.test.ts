@@ -14,6 +14,10 @@ describe('a Help Center article as markdown', () => {
     ['an image keeps its alt text and address', '<img src="https://acme.test/a.png" alt="The menu">', '![The menu](https://acme.test/a.png)'],
     ['scripts and styles are dropped', '<p>Hi</p><script>alert(1)</script><style>p{color:red}</style><noscript>x</noscript>', 'Hi'],
     ['frames, embeds and forms are dropped', '<iframe src="https://v.test"></iframe><form><input name="q"></form><p>Kept</p>', 'Kept'],
+    ['a cell holding a list keeps every item on its row', '<table><tr><th>Plan</th><th>Includes</th></tr><tr><td>Pro</td><td><ul><li>chat</li><li>email</li></ul></td></tr></table>', '| Plan | Includes |\n| --- | --- |\n| Pro | -   chat<br>-   email |'],
+    ['a cell holding several paragraphs keeps them all', '<table><tr><td>Step</td><td>Do</td></tr><tr><td>1</td><td><p>Open it.</p><p>Then save.</p></td></tr></table>', '| Step | Do |\n| --- | --- |\n| 1 | Open it.<br>Then save. |'],
+    ['a caption stays as a line above its table', '<table><caption>Prices in 2026</caption><tr><td>Plan</td><td>Price</td></tr><tr><td>Pro</td><td>5</td></tr></table>', 'Prices in 2026\n\n| Plan | Price |\n| --- | --- |\n| Pro | 5 |'],
+    ['a nested table keeps its text inside the outer cell', '<table><tr><td>Plan</td><td>Detail</td></tr><tr><td>Pro</td><td><table><tr><td>seats</td><td>10</td></tr></table></td></tr></table>', '| Plan | Detail |\n| --- | --- |\n| Pro | \\| seats \\| 10 \\|<br>\\| --- \\| --- \\| |'],
     ['blank runs collapse', '<p>a</p><p></p><p></p><p>b</p>', 'a\n\nb'],
   ])('%s', (_name, html, markdown) => {
     expect(articleMarkdown(html)).toBe(markdown)
