@@ -34,7 +34,7 @@ export const kbActions: Record<string, sdk.ActionDefinition> = {
 export const kbEvents: Record<string, sdk.EventDefinition> = {
   articlePublished: {
     title: 'Article Published',
-    description: 'A Help Center article was published or republished',
+    description: 'A Help Center article the knowledge base holds (published, for everyone, in a chosen locale) was published or republished',
     schema: z.object({
       articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
       articleTitle: z.string().title('Article title').describe('Title of the article'),

@@ -111,8 +111,9 @@ async function applyArticleEvent(props: WebhookProps, event: ArticleEvent): Prom
 
   let current: HelpCenterArticle | undefined
   if (event.event.locale) current = await helpCenter.article(event.event.locale, articleId)
+  const inKb = current !== undefined && belongsInKb(current) && chosen(current.locale)
   if (kbId) {
-    if (current && belongsInKb(current) && chosen(current.locale)) {
+    if (current && inKb) {
       try {
         await upsertArticleFile(client, kbId, current)
       } catch (thrown) {
@@ -132,10 +133,10 @@ async function applyArticleEvent(props: WebhookProps, event: ArticleEvent): Prom
     }
   }
   if (event.type === PUBLISHED) {
-    await client.createEvent({
-      type: 'articlePublished',
-      payload: { articleId: event.detail.id, articleTitle: current?.title ?? event.event.title ?? '', locale: current?.locale ?? event.event.locale ?? '' },
-    })
+    // Only for an article the knowledge base holds: an agents-only article's or a draft's title is not for the bot.
+    if (current && inKb) {
+      await client.createEvent({ type: 'articlePublished', payload: { articleId: event.detail.id, articleTitle: current.title, locale: current.locale } })
+    }
   } else {
     await client.createEvent({ type: 'articleUnpublished', payload: { articleId: event.detail.id, ...(event.event.locale && { locale: event.event.locale }) } })
   }

@@ -174,6 +174,18 @@ describe('live article events', () => {
     expect(loop.botpress.contractViolations).toEqual([])
   }, 60_000)
 
+  it('an article the knowledge base does not hold (agents only, a locale not chosen) emits no articlePublished', async () => {
+    const internal = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Agents only: refunds playbook', body: '<p>secret</p>', userSegmentId: 7 }).id
+    const german = zendesk.helpCenter.publishArticle({ sectionId, locale: 'de', title: 'Nur auf Deutsch', body: '<p>Hallo</p>' }).id
+    await zendesk.settled()
+    const deliveries = zendesk.deliveries.filter((d) => d.webhookId === articleWebhook()!.id)
+    expect(deliveries.slice(-2).map((d) => d.status)).toEqual([200, 200])
+    const ours = loop.botpress.eventsOf('articlePublished').filter((e) => [String(internal), String(german)].includes(e.payload.articleId))
+    expect(ours).toEqual([])
+    expect(fileOf(KB, internal, 'en-us')).toBeUndefined()
+    expect(fileOf(KB, german, 'de')).toBeUndefined()
+  })
+
   it('refuses an article event that Zendesk did not sign, and changes nothing', async () => {
     const target = ids[20]!
     const raw = JSON.stringify({ type: 'zen:event-type:article.unpublished', detail: { id: String(target) }, event: { locale: 'en-us' } })
