@@ -2,6 +2,15 @@
 // links, emphasis), everything that is not content dropped (scripts, styles, embedded frames, forms).
 import TurndownService from 'turndown'
 import { gfm } from 'turndown-plugin-gfm'
+import { cleanLine, cleanText } from '../mapping/hygiene'
+
+// Zero-width space, word joiner, byte order mark and the bidi marks: invisible, they only serve to hide or reorder.
+const INVISIBLE = /[\u200b\u200e\u200f\u2060\ufeff]/g
+// Schemes that run code or carry a whole document where a reader expects an address.
+const UNSAFE_ADDRESS = /^(?:javascript|data|vbscript):/i
+const unsafe = (address: string | null) => address !== null && UNSAFE_ADDRESS.test(address.replace(/[\s\u0000-\u001f]/g, ''))
+const clean = (text: string) => cleanText(text).replace(INVISIBLE, '')
+type Element = { getAttribute(name: string): string | null; hasAttribute(name: string): boolean }
 
 const converter = new TurndownService({
   headingStyle: 'atx',
@@ -37,19 +46,33 @@ converter.addRule('flatCell', {
     return `${first ? '| ' : ' '}${flat} |`
   },
 })
+// Text a reader of the article never sees must not reach the bot's answers either.
+converter.remove(((node: Element & { nodeType: number }) =>
+  node.nodeType === 1 &&
+  (node.hasAttribute('hidden') || /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(node.getAttribute('style') ?? ''))) as never)
+converter.addRule('unsafeLink', {
+  filter: (node) => node.nodeName === 'A' && unsafe((node as unknown as Element).getAttribute('href')),
+  replacement: (content) => content,
+})
+converter.addRule('unsafeImage', {
+  filter: (node) => node.nodeName === 'IMG' && unsafe((node as unknown as Element).getAttribute('src')),
+  replacement: (_content, node) => converter.escape(cleanLine((node as unknown as Element).getAttribute('alt') ?? '')),
+})
+// Turndown escapes markdown but not "<": the text "&lt;script&gt;" would come out as a tag.
+const escapeMarkdown = converter.escape.bind(converter)
+converter.escape = (text: string) => escapeMarkdown(clean(text)).replace(/</g, '\\<')
 converter.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'template', 'head'] as never)
 
 /** Markdown of `html`; a link keeps its target, an image its alt text and address. */
 export function articleMarkdown(html: string): string {
-  return converter
-    .turndown(html)
+  return clean(converter.turndown(html))
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }
 
 /** The file a knowledge base receives: the title as the top heading, the body, where the article lives. */
 export function articleDocument(article: { title: string; body: string; html_url?: string }): string {
-  const parts = [`# ${article.title.trim()}`, articleMarkdown(article.body)]
+  const parts = [`# ${cleanLine(article.title).replace(INVISIBLE, '').replace(/</g, '\\<')}`, articleMarkdown(article.body)]
   if (article.html_url) parts.push(`Source: ${article.html_url}`)
   return `${parts.filter(Boolean).join('\n\n')}\n`
 }
