@@ -19,7 +19,11 @@ export async function listArticleFiles(client: Client, kbId: string, filter: Rec
   const files: ArticleFile[] = []
   let nextToken: string | undefined
   do {
-    const page = await client.listFiles({ tags: { kbId, ...OWNER_TAG, ...filter }, nextToken })
+    const page = await client.listFiles({ tags: { kbId, ...OWNER_TAG, ...filter }, nextToken }).catch((thrown: unknown) => {
+      throw new sdk.RuntimeError(
+        `Botpress did not list the files of knowledge base ${kbId}: ${reasonOf(thrown)}. Nothing was changed. Run "Sync Knowledge Base" again.`
+      )
+    })
     for (const f of page.files) {
       files.push({
         id: f.id,
@@ -55,9 +59,8 @@ export async function upsertArticleFile(client: Client, kbId: string, article: H
   try {
     await uploadArticle(client, kbId, article, content)
   } catch (thrown) {
-    const reason = thrown instanceof Error ? thrown.message : String(thrown)
     throw new sdk.RuntimeError(
-      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reason}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
+      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reasonOf(thrown)}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
     )
   }
 }
@@ -81,15 +84,19 @@ async function uploadArticle(client: Client, kbId: string, article: HelpCenterAr
   })
 }
 
-export async function deleteArticleFile(client: Client, fileId: string): Promise<void> {
+export async function deleteArticleFile(client: Client, kbId: string, file: ArticleFile): Promise<void> {
   try {
-    await client.deleteFile({ id: fileId })
+    await client.deleteFile({ id: file.id })
   } catch (thrown) {
     // Another sync running at the same time removed it first: what was asked is done.
     if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
-    throw thrown
+    throw new sdk.RuntimeError(
+      `Botpress did not remove the file of Help Center article ${file.articleId} (${file.locale}) from knowledge base ${kbId}: ${reasonOf(thrown)}. Run "Sync Knowledge Base" again: it removes what this run left.`
+    )
   }
 }
+
+const reasonOf = (thrown: unknown) => (thrown instanceof Error ? thrown.message : String(thrown))
 
 /**
  * An article the knowledge base should hold: published, with a body, and readable by everyone. An article

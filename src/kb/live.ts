@@ -128,7 +128,7 @@ async function applyArticleEvent(props: WebhookProps, event: ArticleEvent): Prom
       })
       for (const file of files) {
         const still = file.locale === current?.locale ? current : await helpCenter.article(file.locale, articleId)
-        if (!still || !belongsInKb(still)) await deleteArticleFile(client, file.id)
+        if (!still || !belongsInKb(still)) await deleteArticleFile(client, kbId, file)
       }
     }
   }

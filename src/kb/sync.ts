@@ -39,7 +39,7 @@ export async function syncKnowledgeBase(props: Props, kbId: string, chosenLocale
   }
   for (const [key, file] of existing) {
     if (kept.has(key)) continue
-    await deleteArticleFile(client, file.id)
+    await deleteArticleFile(client, kbId, file)
     counts.removed++
   }
   logger.forBot().info(

@@ -149,6 +149,20 @@ describe('syncKb', () => {
     expect(fileOf(KB, ids[13]!, 'en-us')).toBeUndefined()
     zendesk.helpCenter.unpublishArticle(deep, 'en-us')
   }, 120_000)
+
+  it('Botpress failing to list or remove files fails the sync with what to do, and the next run finishes it', async () => {
+    loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'listFiles', retryAfter: 0 })
+    await expect(sync()).rejects.toThrow(/Botpress did not list the files of knowledge base kb_faq.*Run "Sync Knowledge Base" again/)
+    loop.botpress.faults.clear()
+    zendesk.helpCenter.unpublishArticle(ids[14]!, 'en-us')
+    loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'deleteFile', retryAfter: 0 })
+    await expect(sync()).rejects.toThrow(
+      new RegExp(`Botpress did not remove the file of Help Center article ${ids[14]} \\(en-us\\) from knowledge base kb_faq.*Run "Sync Knowledge Base" again`)
+    )
+    loop.botpress.faults.clear()
+    expect(await sync()).toMatchObject({ removed: 1, failed: [] })
+    expect(fileOf(KB, ids[14]!, 'en-us')).toBeUndefined()
+  }, 120_000)
 })
 
 describe('live article events', () => {
