@@ -39,6 +39,10 @@ export async function syncKnowledgeBase(props: Props, kbId: string, chosenLocale
   }
   for (const [key, file] of existing) {
     if (kept.has(key)) continue
+    // The listing may be minutes old: an article published again since (its live event may already have stored
+    // it) keeps its file.
+    const now = await helpCenter.article(file.locale, Number(file.articleId))
+    if (now && belongsInKb(now) && locales.includes(now.locale)) continue
     await deleteArticleFile(client, kbId, file)
     counts.removed++
   }

@@ -163,6 +163,19 @@ describe('syncKb', () => {
     expect(await sync()).toMatchObject({ removed: 1, failed: [] })
     expect(fileOf(KB, ids[14]!, 'en-us')).toBeUndefined()
   }, 120_000)
+
+  it('an article republished while a sync runs keeps its file', async () => {
+    const target = ids[15]!
+    zendesk.helpCenter.unpublishArticle(target, 'en-us')
+    // The en-us listing (without the article) is done; while the fr one is on its way, the article is published again.
+    const hold = zendesk.faults.hold({ method: 'GET', path: /\/help_center\/fr\/articles/ })
+    const running = sync()
+    await hold.reached
+    zendesk.helpCenter.publishArticle({ id: target, sectionId, locale: 'en-us', title: 'Article 15 again', body: '<p>Back</p>' })
+    hold.release()
+    expect(await running).toMatchObject({ removed: 0, failed: [] })
+    expect(fileOf(KB, target, 'en-us')).toBeDefined()
+  }, 120_000)
 })
 
 describe('live article events', () => {
