@@ -210,6 +210,22 @@ export function userRoutes(state: EmulatorState): Route[] {
       },
     },
     {
+      // Create User never matches an existing user: an address another user has is refused with 422 RecordInvalid,
+      // "Email: … is already being used by another user" (DuplicateValue), as Zendesk's Users reference says.
+      method: 'POST',
+      pattern: '/api/v2/users',
+      auth: 'api',
+      resource: 'users',
+      handler: (req) => {
+        const input = userInput(req)
+        const details = validate(state, input, undefined)
+        if (Object.keys(details).length > 0) throw recordInvalid(details)
+        const user = createUser(state, { name: String(input.name) })
+        applyInput(state, user, input)
+        return json(201, { user }, { location: user.url })
+      },
+    },
+    {
       method: 'POST',
       pattern: '/api/v2/users/create_or_update',
       auth: 'api',

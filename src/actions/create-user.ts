@@ -13,13 +13,16 @@ export async function createUser(props: ActionProps<'createUser'>): Promise<Acti
   const { input, client, logger } = props
   const { zendesk, settings } = connect(props)
   const name = cleanLine(input.name ?? '') || 'Botpress user'
-  const email = input.email?.trim().toLowerCase() || undefined
+  const typed = input.email?.trim().toLowerCase() || undefined
+  const email = typed && !PLUGIN_FALLBACK_EMAIL.test(typed) ? typed : undefined
   const pictureUrl = usablePicture(input.pictureUrl, logger)
 
-  // One Botpress user per email, however many sessions the person opens.
-  const { user } = email
-    ? await client.getOrCreateUser({ name, pictureUrl, tags: { email }, discriminateByTags: ['email'] })
-    : await client.createUser({ name, pictureUrl, tags: {} })
+  // One Botpress user per email only when the bot verifies emails: keyed by an address anyone can type, the next
+  // person to type it would get the first one's Botpress user and its Zendesk end user, tickets and all.
+  const { user } =
+    email && settings.linkExistingEndUsers
+      ? await client.getOrCreateUser({ name, pictureUrl, tags: { email }, discriminateByTags: ['email'] })
+      : await client.createUser({ name, pictureUrl, tags: {} })
 
   const zendeskUserId = String(
     await linkZendeskUser(
@@ -27,7 +30,7 @@ export async function createUser(props: ActionProps<'createUser'>): Promise<Acti
       {
         externalId: user.id,
         name,
-        ...(email && !PLUGIN_FALLBACK_EMAIL.test(email) ? { email } : {}),
+        ...(email ? { email } : {}),
         ...(pictureUrl ? { pictureUrl } : {}),
         linkExistingEndUsers: settings.linkExistingEndUsers,
       },

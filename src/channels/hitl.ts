@@ -6,7 +6,7 @@ import { isDelivered, sendOrHold } from '../limits/outbox'
 import { cleanText, MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { fileNameOf, outboundParts, type OutboundFile } from '../mapping/outbound'
 import { isLoopbackUrl } from '../media/address-policy'
-import { fetchMedia, RefusedMedia } from '../media/fetch'
+import { fetchMedia, RefusedMedia, type MediaLimits } from '../media/fetch'
 import { announceHeldAssignment } from '../webhook/held-assignment'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { commentOnEndedTicket } from './ended-ticket'
@@ -14,7 +14,12 @@ import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../typ
 
 /** Zendesk's attachment limit. */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-const DOWNLOAD_TIMEOUT_MS = 20_000
+// One budget per message, across all its files: Botpress gives the invocation 60 s, and the words must reach the
+// ticket within it whatever the files do (a server dripping a byte a second, a bloc of a hundred images). A retry
+// would download them all again. Past the budget, the files are links in the comment.
+const MESSAGE_DOWNLOAD_MS = 15_000
+const MAX_FILES_PER_MESSAGE = 10
+const MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 
 async function sendToTicket(props: HitlMessageProps): Promise<void> {
   const { conversation, message, payload, type, logger } = props
@@ -30,11 +35,25 @@ async function sendToTicket(props: HitlMessageProps): Promise<void> {
   const parts = outboundParts(type, payload as never)
   const lines = [...parts.lines]
   const uploads: string[] = []
-  for (const file of parts.files) {
-    const uploaded = await attach(zendesk, file, logger, isLoopbackUrl(settings.baseUrl))
+  const deadline = Date.now() + MESSAGE_DOWNLOAD_MS
+  let bytesLeft = MAX_MESSAGE_BYTES
+  let skipped = 0
+  for (const [index, file] of parts.files.entries()) {
+    const timeLeft = deadline - Date.now()
+    const within = index < MAX_FILES_PER_MESSAGE && timeLeft > 0 && bytesLeft > 0
+    if (!within) skipped++
+    const uploaded = within
+      ? await attach(zendesk, file, logger, { allowLoopback: isLoopbackUrl(settings.baseUrl), timeoutMs: timeLeft, maxBytes: Math.min(MAX_ATTACHMENT_BYTES, bytesLeft) })
+      : { name: fileNameOf(file), token: undefined, bytes: 0 }
+    bytesLeft -= uploaded.bytes
     if (uploaded.token) uploads.push(uploaded.token)
     else lines.push(`${uploaded.name}: ${file.url}`)
     if (uploaded.token && !parts.lines.length) lines.push(uploaded.name)
+  }
+  if (skipped) {
+    logger.forBot().warn(
+      `${skipped} of the message's ${parts.files.length} files were not downloaded: a message gets at most ${MAX_FILES_PER_MESSAGE} files, ${MESSAGE_DOWNLOAD_MS / 1000} s of downloading and ${MAX_MESSAGE_BYTES / 1024 / 1024} MB; the comment links to them instead.`
+    )
   }
   const send = async (comment: NewComment, fields?: Record<string, unknown>) => {
     try {
@@ -77,13 +96,13 @@ async function authorOf({ payload, conversation, client }: HitlMessageProps): Pr
   return { notice: true }
 }
 
-async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger, allowLoopback: boolean) {
+async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.IntegrationLogger, limits: MediaLimits) {
   let name = fileNameOf(file)
   try {
-    const media = await fetchMedia(file.url, { allowLoopback, maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS })
+    const media = await fetchMedia(file.url, limits)
     const contentType = media.contentType || 'application/octet-stream'
     name = fileNameOf(file, contentType)
-    return { name, token: await zendesk.upload({ data: media.data, fileName: name, contentType }) }
+    return { name, token: await zendesk.upload({ data: media.data, fileName: name, contentType }), bytes: media.data.length }
   } catch (thrown) {
     const why = thrown instanceof Error ? thrown.message : String(thrown)
     if (thrown instanceof RefusedMedia) {
@@ -91,7 +110,7 @@ async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.Integ
     } else {
       logger.forBot().warn(`"${name}" could not be attached to the ticket (${why}); the comment links to it instead.`)
     }
-    return { name, token: undefined }
+    return { name, token: undefined, bytes: 0 }
   }
 }
 
@@ -99,7 +118,8 @@ async function attach(zendesk: ZendeskApi, file: OutboundFile, logger: sdk.Integ
 export function fitComment(text: string, max = MAX_COMMENT_CHARS): string {
   if (text.length <= max) return text
   const note = `\n\n[message cut: ${text.length - max} more characters]`
-  return text.slice(0, max - note.length) + note
+  // Never half of a surrogate pair before the note.
+  return text.slice(0, max - note.length).replace(/[\ud800-\udbff]$/, '') + note
 }
 
 const handlers = Object.fromEntries(

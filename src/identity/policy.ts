@@ -5,6 +5,8 @@
 // - another end user's address links to that end user only when the bot builder said the bot verifies emails, and
 //   only if no other Botpress user is linked to it already (another bot on the same account);
 // - otherwise the user gets their own end user without the address, which agents see in its notes, unverified.
+// With linking off, the address is never set on any Zendesk user: Zendesk would mail it on the chat user's behalf,
+// and the chat user would hold it before its owner signs up.
 // The notes, not the ticket's first comment: notes are read by agents only, while the first comment is public
 // (authored by the requester, mailed to whoever follows the ticket) and would tell the chat user whose address
 // it was; and the notes stay with the user across all their tickets.
@@ -25,26 +27,31 @@ export type Wanted = {
 /** What Zendesk holds: the user already linked (by external_id), and the owner of the email. */
 export type Found = { linked?: KnownUser; emailOwner?: KnownUser }
 
+/** Fields written to Zendesk. An update goes to one user by id and never carries a role nor an email. */
 export type UserWrite = {
   name: string
   external_id: string
   email?: string
   remote_photo_url?: string
-  role: 'end-user'
+  role?: 'end-user'
   verified?: true
-  skip_verify_email?: true
   notes?: string
 }
 
 export type Decision =
   | { kind: 'refuse'; message: string }
   | { kind: 'keep'; zendeskUserId: number; warning?: string }
-  | { kind: 'write'; user: UserWrite; warning?: string }
+  /** Create User (POST /api/v2/users): Zendesk refuses it if another user took the address meanwhile. */
+  | { kind: 'create'; user: UserWrite & { role: 'end-user' }; warning?: string }
+  | { kind: 'update'; zendeskUserId: number; user: UserWrite; warning?: string }
 
 const isStaff = (u: KnownUser | undefined) => u !== undefined && u.role !== 'end-user'
 
 export const unverifiedNote = (email: string) =>
   `Email given in the chat, not verified and not set on this user because another Zendesk user has it: ${email}`
+
+/** With linking off nobody vouches for the address: Zendesk must neither mail it nor let it claim the address. */
+export const unclaimedNote = (email: string) => `Email given in the chat, not verified and so not set on this user: ${email}`
 
 export function decideIdentity(wanted: Wanted, found: Found): Decision {
   const { linked, emailOwner } = found
@@ -58,35 +65,33 @@ export function decideIdentity(wanted: Wanted, found: Found): Decision {
   const ownerIsOther = emailOwner !== undefined && emailOwner.id !== linked?.id
   const linkable =
     ownerIsOther && !isStaff(emailOwner) && wanted.linkExistingEndUsers && !linked && !emailOwner.external_id
-  const clash = email !== undefined && ownerIsOther && !linkable
+  const clash = email !== undefined && wanted.linkExistingEndUsers && ownerIsOther && !linkable
 
-  const user: UserWrite = { name: wanted.name, external_id: wanted.externalId, role: 'end-user' }
-  if (wanted.pictureUrl && !linked?.hasPhoto) user.remote_photo_url = wanted.pictureUrl
+  const user: UserWrite = { name: wanted.name, external_id: wanted.externalId }
+  const target = linkable ? emailOwner : linked
+  if (wanted.pictureUrl && !target?.hasPhoto) user.remote_photo_url = wanted.pictureUrl
   let warning: string | undefined
-  if (clash) {
+  let note: string | undefined
+  if (email !== undefined && !wanted.linkExistingEndUsers) {
+    note = unclaimedNote(email)
+  } else if (clash) {
     const whose = isStaff(emailOwner) ? `Zendesk ${emailOwner!.role} ${emailOwner!.id}` : `Zendesk end user ${emailOwner!.id}`
     warning =
-      `The email given for Botpress user ${wanted.externalId} belongs to ${whose}: the user gets a Zendesk end user without it, and agents see it in the user's notes, marked unverified.` +
-      (isStaff(emailOwner) ? '' : ' Turn on "Link users to existing Zendesk end users by email" if your bot verifies emails.')
-    // Appended, so that what agents wrote in the notes stays.
-    const note = unverifiedNote(email)
-    if (!linked?.notes?.includes(note)) user.notes = linked?.notes ? `${linked.notes}\n${note}` : note
-  } else if (email !== undefined) {
-    user.email = email
-    if (wanted.linkExistingEndUsers) user.verified = true
-    // Nobody verified this address: Zendesk must not write to it on the chat user's behalf.
-    else user.skip_verify_email = true
+      `The email given for Botpress user ${wanted.externalId} belongs to ${whose}: the user gets a Zendesk end user without it, and agents see it in the user's notes, marked unverified.`
+    note = unverifiedNote(email!)
+  } else if (email !== undefined && linked?.email?.toLowerCase() !== email) {
+    if (!linkable) user.email = email
+    user.verified = true
   }
+  // Appended, so that what agents wrote in the notes stays.
+  if (note && !linked?.notes?.includes(note)) user.notes = linked?.notes ? `${linked.notes}\n${note}` : note
 
-  if (linked && unchanged(linked, user)) return { kind: 'keep', zendeskUserId: linked.id, ...(warning ? { warning } : {}) }
-  return { kind: 'write', user, ...(warning ? { warning } : {}) }
+  const extra = warning ? { warning } : {}
+  if (!target) return { kind: 'create', user: { ...user, role: 'end-user' }, ...extra }
+  if (linked && unchanged(linked, user)) return { kind: 'keep', zendeskUserId: linked.id, ...extra }
+  return { kind: 'update', zendeskUserId: target.id, user, ...extra }
 }
 
 function unchanged(linked: KnownUser, user: UserWrite): boolean {
-  return (
-    linked.name === user.name &&
-    user.remote_photo_url === undefined &&
-    (user.email === undefined || linked.email?.toLowerCase() === user.email) &&
-    user.notes === undefined
-  )
+  return linked.name === user.name && user.remote_photo_url === undefined && user.email === undefined && user.notes === undefined
 }

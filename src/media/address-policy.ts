@@ -11,7 +11,11 @@ export type AddressPolicy = {
 
 type Range = [address: string, prefix: number, family: 'ipv4' | 'ipv6', why: string]
 
-// IANA's special-purpose registries (RFC 6890 and its updates): nothing a public file server has.
+// IANA's special-purpose address registries (RFC 6890 and its updates), every range not globally reachable or
+// reserved for documentation: nothing a public file server has. IPv6 is allowed within global unicast (2000::/3)
+// only, so the registry's ranges outside it (IPv4-compatible ::/96, IPv4-translated ::ffff:0:0/96, NAT64's
+// 64:ff9b::/96, discard 100::/64, unique local, link-local, multicast) are refused whatever their spelling; the
+// IPv6 ranges below outside 2000::/3 are listed for the reason they give.
 const ALWAYS_REFUSED: Range[] = [
   ['0.0.0.0', 8, 'ipv4', 'an unspecified address'],
   ['10.0.0.0', 8, 'ipv4', 'a private address'],
@@ -19,6 +23,9 @@ const ALWAYS_REFUSED: Range[] = [
   ['169.254.0.0', 16, 'ipv4', 'a link-local address (cloud metadata lives there)'],
   ['172.16.0.0', 12, 'ipv4', 'a private address'],
   ['192.0.0.0', 24, 'ipv4', 'an IETF protocol address'],
+  ['192.0.2.0', 24, 'ipv4', 'a documentation address'],
+  ['198.51.100.0', 24, 'ipv4', 'a documentation address'],
+  ['203.0.113.0', 24, 'ipv4', 'a documentation address'],
   ['192.168.0.0', 16, 'ipv4', 'a private address'],
   ['198.18.0.0', 15, 'ipv4', 'a benchmarking address'],
   ['224.0.0.0', 4, 'ipv4', 'a multicast address'],
@@ -27,6 +34,10 @@ const ALWAYS_REFUSED: Range[] = [
   ['::ffff:0:0', 96, 'ipv6', 'an IPv4-mapped IPv6 address'],
   ['64:ff9b::', 96, 'ipv6', 'a NAT64 address'],
   ['64:ff9b:1::', 48, 'ipv6', 'a NAT64 address'],
+  ['2001::', 32, 'ipv6', 'a Teredo address, an IETF protocol assignment'],
+  ['2001::', 23, 'ipv6', 'an IETF protocol address'],
+  ['2001:db8::', 32, 'ipv6', 'a documentation address'],
+  ['3fff::', 20, 'ipv6', 'a documentation address'],
   ['2002::', 16, 'ipv6', 'a 6to4 address'],
   ['fc00::', 7, 'ipv6', 'a private (unique local) address'],
   ['fe80::', 10, 'ipv6', 'a link-local address'],
@@ -49,6 +60,7 @@ const compile = (ranges: Range[]): Compiled =>
 
 const REFUSED = compile(ALWAYS_REFUSED)
 const LOOPBACKS = compile(LOOPBACK)
+const GLOBAL_UNICAST = compile([['2000::', 3, 'ipv6', '']])
 
 const matching = (ranges: Compiled, address: string, family: 'ipv4' | 'ipv6') =>
   ranges.find((r) => r.family === family && r.list.check(address, family))?.why
@@ -62,7 +74,10 @@ export function refusedAddress(address: string, policy: AddressPolicy): string |
   const always = matching(REFUSED, bare, family)
   if (always) return always
   const loopback = matching(LOOPBACKS, bare, family)
-  if (loopback && !policy.allowLoopback) return loopback
+  if (loopback) return policy.allowLoopback ? undefined : loopback
+  if (family === 'ipv6' && matching(GLOBAL_UNICAST, bare, family) === undefined) {
+    return 'not a global unicast IPv6 address (2000::/3): a reserved range, or one that embeds an IPv4 address'
+  }
   return undefined
 }
 

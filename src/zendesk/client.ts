@@ -396,7 +396,19 @@ export class ZendeskApi {
     return { users: body.users, ...(body.meta.has_more && body.meta.after_cursor ? { after: body.meta.after_cursor } : {}) }
   }
 
-  public async updateUser(id: number, fields: { remote_photo_url?: string; name?: string }): Promise<UserRecord> {
+  /**
+   * Create User (POST /api/v2/users): unlike create_or_update it never matches an existing user, and Zendesk
+   * refuses an address another user has with 422 RecordInvalid (email DuplicateValue).
+   */
+  public async createUser(user: { name: string; external_id: string; role: 'end-user'; email?: string; verified?: boolean; remote_photo_url?: string; notes?: string }): Promise<UserRecord> {
+    const call = { operation: 'create user' }
+    return (await this.resource(z.object({ user: userRecord }), 'POST', 'users.json', call, { body: { user } })).user
+  }
+
+  public async updateUser(
+    id: number,
+    fields: { remote_photo_url?: string; name?: string; external_id?: string; email?: string; verified?: boolean; notes?: string }
+  ): Promise<UserRecord> {
     const call = { operation: `update user ${id}`, idempotent: true }
     return (await this.resource(z.object({ user: userRecord }), 'PUT', `users/${id}.json`, call, { body: { user: fields } })).user
   }

@@ -126,7 +126,11 @@ describe('closeTicket', () => {
 
 describe('findCustomer', () => {
   it('finds users by part of their name or email, page after page until the last', async () => {
-    for (let i = 1; i <= 5; i++) await loop.plugin.createUser({ name: `Quincy Query ${i}`, email: `quincy${i}@customer.test` })
+    // End users Zendesk knows by email, linked to chat users (createUser no longer sets a typed address).
+    for (let i = 1; i <= 5; i++) {
+      const user = loop.zendesk.createAgent({ name: `Quincy Query ${i}`, email: `quincy${i}@customer.test`, role: 'end-user' as never })
+      user.external_id = `user_quincy_${i}`
+    }
     const { pages } = await allPages<{ name: string; email: string; role: string }>('findCustomer', { query: 'quincy', pageSize: 2 }, 'customers')
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1])
     const found = pages.flat()

@@ -37,10 +37,9 @@ it('reads the ticket for its actual assignee, with the agent\'s name and avatar 
 it('costs the calls it is known to cost, operation by operation', () => {
   const steady = Object.fromEntries(OPERATIONS.map((op) => [op, counts.get(op)?.[1]]))
   expect(steady).toEqual({
-    // Zendesk: who carries the user's id, who owns the email (looked up before anything is written: matching by
-    // email is how an end user took over an agent, issue 11), then the write. Botpress: get-or-create
-    // the user, link it to the Zendesk user.
-    createUser: { zendesk: 3, botpress: 2, webhooks: 0 },
+    // Zendesk: who carries the user's id, then Create User. With linking off (the default) the address is never
+    // set, so who owns it is not looked up (issue 11). Botpress: create the user, link it to the Zendesk user.
+    createUser: { zendesk: 2, botpress: 2, webhooks: 0 },
     // Botpress: read the user, get-or-create the conversation, tag it with the ticket.
     startHitl: { zendesk: 1, botpress: 3, webhooks: 0 },
     // Botpress: the conversation's tags, recording the ticket's update budget and the message's comment id (the ack).

@@ -25,7 +25,7 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
   afterAll(() => loop?.close())
 
   it('an agent\'s email gives an end user without it: the agent is not changed, nor linked', async () => {
-    const { plugin, zendesk, cloud } = loop
+    const { plugin, zendesk } = loop
     const grace = zendesk.createAgent({ name: 'Grace', email: 'grace@acme.test', photoUrl: 'https://cdn.acme.test/grace.png' })
     const before = snapshot(grace)
     const { userId } = await plugin.createUser({ name: 'Mallory', email: 'GRACE@acme.test' })
@@ -36,7 +36,6 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
     // The agent still sees the address the user gave, marked unverified, where only agents look.
     expect(mallory.notes).toContain('not verified')
     expect(mallory.notes).toContain('grace@acme.test')
-    expect(cloud.logs.join('\n')).toMatch(new RegExp(`belongs to Zendesk agent ${grace.id}`))
     // Mallory's comments are Mallory's, not Grace's.
     const session = await plugin.escalate({ name: 'Mallory', email: 'grace@acme.test' })
     await plugin.userSays(session, 'I am Grace, trust me')
@@ -69,7 +68,21 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
     expect(zendesk.state.users.get(carol.id)).toMatchObject({ name: 'Carol', external_id: null })
     expect(zendeskUserOf(loop, userId)).toMatchObject({ email: null, external_id: userId })
     const { userId: fresh } = await plugin.createUser({ name: 'Fresh', email: 'fresh@customer.test' })
-    expect(zendeskUserOf(loop, fresh)).toMatchObject({ email: 'fresh@customer.test', verified: false })
+    // Not even a free address is set: Zendesk would mail it, and the chat user would hold it before its owner.
+    expect(zendeskUserOf(loop, fresh)).toMatchObject({ email: null, verified: false })
+    expect(zendeskUserOf(loop, fresh).notes).toMatch(/not verified.*fresh@customer\.test/)
+  })
+
+  it('typing someone\'s email after them takes over neither their Botpress user nor their Zendesk end user', async () => {
+    const { plugin, zendesk } = loop
+    const alice = await plugin.escalate({ name: 'Alice', email: 'alice@customer.test' })
+    const aliceZendesk = snapshot(zendeskUserOf(loop, alice.userId))
+    const mallory = await plugin.escalate({ name: 'Mallory', email: 'alice@customer.test' })
+    expect(mallory.userId).not.toBe(alice.userId)
+    expect(snapshot(zendeskUserOf(loop, alice.userId))).toBe(aliceZendesk)
+    expect(zendeskUserOf(loop, mallory.userId)).toMatchObject({ name: 'Mallory', email: null, external_id: mallory.userId })
+    const ticket = (id: number) => zendesk.state.tickets.get(id)!
+    expect(ticket(mallory.ticketId).requester_id).not.toBe(ticket(alice.ticketId).requester_id)
   })
 
   it('with "Link users to existing Zendesk end users by email" on, such an end user is linked and verified; an agent still is not', async () => {
@@ -80,10 +93,26 @@ describe('an end user claiming someone else\'s email (finding 1)', () => {
       const { userId } = await linking.plugin.createUser({ name: 'Dora', email: 'dora@customer.test' })
       expect(zendeskUserOf(linking, userId).id).toBe(dora.id)
       expect(zendesk.state.users.get(dora.id)).toMatchObject({ external_id: userId, verified: true, role: 'end-user' })
+      // The bot vouches for the address: the same person is one user across sessions, in Botpress and in Zendesk.
+      expect((await linking.plugin.createUser({ name: 'Dora', email: 'DORA@customer.test' })).userId).toBe(userId)
       const ivan = zendesk.createAgent({ name: 'Ivan', email: 'ivan@acme.test' })
       const before = snapshot(ivan)
       await linking.plugin.createUser({ name: 'Mallory', email: 'ivan@acme.test' })
       expect(snapshot(zendesk.state.users.get(ivan.id)!)).toBe(before)
+      // An agent given the address between the look-up and the write is not demoted: Zendesk refuses the
+      // creation, and the policy, run again, sees the agent.
+      const byExternalId = zendesk.faults.hold({ method: 'GET', path: /\/users\/search/ })
+      const held = zendesk.faults.hold({ method: 'GET', path: /\/users\/search/ })
+      const creating = linking.plugin.createUser({ name: 'Mallory', email: 'judy@acme.test' })
+      await byExternalId.reached
+      byExternalId.release()
+      await held.reached
+      const judy = zendesk.createAgent({ name: 'Judy', email: 'judy@acme.test' })
+      const judyBefore = snapshot(judy)
+      held.release()
+      const { userId: late } = await creating
+      expect(snapshot(zendesk.state.users.get(judy.id)!)).toBe(judyBefore)
+      expect(zendeskUserOf(linking, late)).toMatchObject({ role: 'end-user', email: null, name: 'Mallory' })
     } finally {
       await linking.close()
     }
@@ -164,6 +193,68 @@ describe('media URLs leading to internal addresses (finding 3)', () => {
     const viaTwo = await plugin.escalate()
     await plugin.userSends(viaTwo, 'image', { imageUrl: `${mediaUrl}/hop3` })
     expect(plugin.comments(viaTwo).at(-1)!.attachments).toHaveLength(1)
+  })
+})
+
+describe('a message\'s files share one budget', () => {
+  let loop: Loop
+  let media: Server
+  let mediaUrl: string
+  const requested: string[] = []
+  const drips = new Set<NodeJS.Timeout>()
+  beforeAll(async () => {
+    // /drip/* answers at once, then sends one byte every 200 ms and never ends: a file that never finishes.
+    media = createServer((req, res) => {
+      requested.push(req.url ?? '')
+      res.writeHead(200, { 'content-type': 'image/png' })
+      if (!req.url?.startsWith('/drip/')) return void res.end(Buffer.from('png'))
+      const drip = setInterval(() => res.write('x'), 200)
+      drips.add(drip)
+      res.on('close', () => {
+        clearInterval(drip)
+        drips.delete(drip)
+      })
+    })
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve))
+    mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`
+    loop = await startLoop()
+  })
+  afterAll(async () => {
+    await loop?.close()
+    for (const drip of drips) clearInterval(drip)
+    media?.closeAllConnections()
+    await new Promise((resolve) => media?.close(resolve))
+  })
+
+  const bloc = (text: string, urls: string[]) => ({
+    items: [{ type: 'text', payload: { text } }, ...urls.map((imageUrl) => ({ type: 'image', payload: { imageUrl } }))],
+  })
+
+  it('slow-drip files do not keep the words off the ticket: past the budget the files are links', async () => {
+    const { plugin, cloud } = loop
+    const session = await plugin.escalate()
+    const urls = Array.from({ length: 4 }, (_, i) => `${mediaUrl}/drip/${i}.png`)
+    const sent = await plugin.userSends(session, 'bloc', bloc('My order never came', urls))
+    expect(sent.status).toBe(200)
+    const comment = plugin.comments(session).at(-1)!
+    expect(comment.body).toContain('My order never came')
+    for (const url of urls) expect(comment.body).toContain(url)
+    expect(comment.attachments).toHaveLength(0)
+    expect(cloud.logs.join('\n')).toMatch(/files were not downloaded: a message gets at most 10 files, 15 s of downloading/)
+  }, 150_000)
+
+  it('attaches at most 10 files of a message, and links the rest without downloading them', async () => {
+    const { plugin } = loop
+    const session = await plugin.escalate()
+    requested.length = 0
+    const urls = Array.from({ length: 12 }, (_, i) => `${mediaUrl}/small/${i}.png`)
+    const sent = await plugin.userSends(session, 'bloc', bloc('Twelve photos', urls))
+    expect(sent.status).toBe(200)
+    const comment = plugin.comments(session).at(-1)!
+    expect(comment.attachments).toHaveLength(10)
+    expect(comment.body).toContain(urls[10])
+    expect(comment.body).toContain(urls[11])
+    expect(requested.filter((u) => u.startsWith('/small/'))).toHaveLength(10)
   })
 })
 

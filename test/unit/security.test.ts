@@ -1,8 +1,9 @@
 // The pure halves of the trust boundaries: the media address policy, the identity policy, text hygiene and the
 // transcript cut. Each table row is an attack or the legitimate case next to it.
 import { describe, expect, it } from 'vitest'
-import { decideIdentity, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
-import { cleanLine, cleanText, fitSubject, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
+import { decideIdentity, unclaimedNote, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
+import { fitComment } from '../../src/channels/hitl'
+import { cleanLine, cleanText, fitSubject, MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
 import { renderTranscript } from '../../src/mapping/transcript'
 import { isLoopbackUrl, refusedAddress, refusedUrl } from '../../src/media/address-policy'
 
@@ -41,6 +42,26 @@ describe('the media address policy', () => {
     ['http://127.1/', /loopback/],
     ['http://2130706433/', /loopback/],
     ['http://[::1]/', /loopback/],
+    // IPv6 ranges that embed an IPv4 address, or are reserved: all outside global unicast, or inside it but special.
+    ['http://[::a9fe:a9fe]/', /global unicast/],
+    ['http://[::169.254.169.254]/', /global unicast/],
+    ['http://[::0a00:1]/', /global unicast/],
+    ['http://[::7f00:1]/', /global unicast/],
+    ['http://[::ffff:0:a9fe:a9fe]/', /global unicast/],
+    ['http://[100::1]/', /global unicast/],
+    ['http://[2001:db8::1]/', /documentation/],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', /IETF protocol/],
+    ['http://[2001:2::1]/', /IETF protocol/],
+    ['http://[3fff::1]/', /documentation/],
+    ['http://[3fff:fff::1]/', /documentation/],
+    ['http://[64:ff9b::a00:1]/', /NAT64/],
+    ['http://[2002:a9fe:a9fe::1]/', /6to4/],
+    ['http://[4000::1]/', /global unicast/],
+    // IPv4 ranges of IANA's registry not covered by the ones above.
+    ['http://192.0.2.1/', /documentation/],
+    ['http://198.51.100.7/', /documentation/],
+    ['http://203.0.113.9/', /documentation/],
+    ['http://198.19.0.1/', /benchmarking/],
     // Not a web address at all.
     ['file:///etc/passwd', /not http or https/],
     ['gopher://127.0.0.1:6379/_INFO', /not http or https/],
@@ -56,6 +77,8 @@ describe('the media address policy', () => {
     'https://93.184.215.14/x.png',
     'http://172.32.0.1/',
     'http://[2606:4700::1111]/',
+    'http://[2a00:1450:4007:80e::200e]/',
+    'http://[2001:4860:4860::8888]/',
   ])('%s may be fetched (a name is checked once resolved)', (url) => {
     expect(refusedUrl(new URL(url), strict)).toBeUndefined()
   })
@@ -96,35 +119,44 @@ describe('the identity policy', () => {
   const admin = { id: 1, role: 'admin', email: 'grace@acme.test', external_id: null, name: 'Admin' }
   const endUser = { id: 9, role: 'end-user', email: 'grace@acme.test', external_id: null, name: 'Grace' }
   const otherBotsUser = { ...endUser, external_id: 'user_of_another_bot' }
-  const ours = { id: 11, role: 'end-user', email: null, external_id: 'user_1', name: 'Mallory', notes: unverifiedNote('grace@acme.test') }
+  const ours = { id: 11, role: 'end-user', email: null, external_id: 'user_1', name: 'Mallory', notes: unclaimedNote('grace@acme.test') }
 
+  const on = { linkExistingEndUsers: true }
   it.each<[string, Found, Partial<Wanted>, object]>([
-    ['an agent\'s email: an end user without it, the address in its notes', { emailOwner: agent }, {}, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
-    ['an admin\'s email, even with linking on', { emailOwner: admin }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
-    ['an end user\'s email, linking off: not linked', { emailOwner: endUser }, {}, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
-    ['an end user\'s email, linking on: linked and verified', { emailOwner: endUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', external_id: 'user_1', verified: true } }],
-    ['an end user another bot linked, linking on: not taken over', { emailOwner: otherBotsUser }, { linkExistingEndUsers: true }, { kind: 'write', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
-    ['a free email, linking off: set, unverified, no mail sent', {}, {}, { kind: 'write', user: { email: 'grace@acme.test', skip_verify_email: true } }],
-    ['a free email, linking on: set and verified', {}, { linkExistingEndUsers: true }, { kind: 'write', user: { email: 'grace@acme.test', verified: true } }],
-    ['an agent\'s email again, nothing new to write', { linked: ours, emailOwner: agent }, {}, { kind: 'keep', zendeskUserId: 11 }],
-    ['no email', {}, { email: undefined }, { kind: 'write', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user' } }],
+    ['linking off: the address only in the notes, whoever has it', { emailOwner: agent }, {}, { kind: 'create', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user', notes: unclaimedNote('grace@acme.test') } }],
+    ['linking off, a free address: not set either', {}, {}, { kind: 'create', user: { external_id: 'user_1', notes: unclaimedNote('grace@acme.test') } }],
+    ['an agent\'s email, linking on: an end user without it, the address in its notes', { emailOwner: agent }, on, { kind: 'create', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an admin\'s email, linking on', { emailOwner: admin }, on, { kind: 'create', user: { external_id: 'user_1', role: 'end-user', notes: unverifiedNote('grace@acme.test') } }],
+    ['an end user\'s email, linking on: linked by id and verified, no role nor email sent', { emailOwner: endUser }, on, { kind: 'update', zendeskUserId: 9, user: { external_id: 'user_1', verified: true } }],
+    ['an end user another bot linked, linking on: not taken over', { emailOwner: otherBotsUser }, on, { kind: 'create', user: { external_id: 'user_1', notes: unverifiedNote('grace@acme.test') } }],
+    ['a free email, linking on: created with it, verified', {}, on, { kind: 'create', user: { email: 'grace@acme.test', verified: true, role: 'end-user' } }],
+    ['the address again, nothing new to write', { linked: ours }, { email: 'grace@acme.test' }, { kind: 'keep', zendeskUserId: 11 }],
+    ['a returning user: updated by id, never with a role', { linked: { ...ours, name: 'Old' } }, {}, { kind: 'update', zendeskUserId: 11, user: { name: 'Mallory' } }],
+    ['no email', {}, { email: undefined }, { kind: 'create', user: { name: 'Mallory', external_id: 'user_1', role: 'end-user' } }],
   ])('%s', (_, found, over, expected) => {
     expect(decideIdentity(wanted(over), found)).toMatchObject(expected)
   })
 
-  it('never sets an email it refused, nor verified, for a clash', () => {
+  it('never sets an email it refused, nor verified, nor a role on an update', () => {
     for (const owner of [agent, admin, endUser, otherBotsUser]) {
-      const decision = decideIdentity(wanted(), { emailOwner: owner })
-      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('email')
-      expect(decision.kind === 'write' && decision.user).not.toHaveProperty('verified')
-      expect(decision).toHaveProperty('warning', expect.stringContaining(`${owner.id}`))
+      for (const linking of [false, true]) {
+        const decision = decideIdentity(wanted({ linkExistingEndUsers: linking }), { emailOwner: owner })
+        if (decision.kind === 'update') {
+          expect(decision.user).not.toHaveProperty('role')
+          expect(decision.user).not.toHaveProperty('email')
+        } else if (decision.kind === 'create') {
+          expect(decision.user).not.toHaveProperty('email')
+          expect(decision.user).not.toHaveProperty('verified')
+        }
+      }
     }
+    expect(decideIdentity(wanted(on), { emailOwner: agent })).toHaveProperty('warning', expect.stringContaining(`${agent.id}`))
   })
 
   it('keeps what agents wrote in the user\'s notes, and adds the address once', () => {
     const noted = { ...ours, notes: 'VIP, call back' }
-    expect(decideIdentity(wanted(), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'write', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
-    expect(decideIdentity(wanted(), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
+    expect(decideIdentity(wanted(on), { linked: noted, emailOwner: agent })).toMatchObject({ kind: 'update', user: { notes: `VIP, call back\n${unverifiedNote('grace@acme.test')}` } })
+    expect(decideIdentity(wanted(on), { linked: { ...noted, notes: `VIP\n${unverifiedNote('grace@acme.test')}` }, emailOwner: agent })).toMatchObject({ kind: 'keep' })
   })
 
   it('refuses to link a Botpress user an agent carries as external ID, rather than change the agent', () => {
@@ -141,12 +173,33 @@ describe('text hygiene', () => {
     ['C1 and DEL', 'a\u0085b\u007fc', 'abc'],
     ['newlines and tabs stay, CRLF becomes LF', 'a\r\nb\tc\rd', 'a\nb\tc\nd'],
     ['right-to-left text itself stays', 'שלום עולם', 'שלום עולם'],
+    ['Unicode tag characters (hidden ASCII)', 'hi\u{E0049}\u{E0047}\u{E004E}\u{E007F} there', 'hi there'],
+    ['interlinear annotation', 'pay \ufff9100\ufffa1000\ufffb now', 'pay 1001000 now'],
+    ['a ZWJ inside an emoji sequence stays in a comment', 'family 👨\u200d👩\u200d👧', 'family 👨\u200d👩\u200d👧'],
   ])('%s', (_, input, output) => {
     expect(cleanText(input)).toBe(output)
   })
 
   it('a name or subject is one line', () => {
     expect(cleanLine('  Ann\n\tLee\u0007 ')).toBe('Ann Lee')
+  })
+
+  it.each([
+    ['LRM, RLM and ALM', 'Gr\u200eac\u200fe\u061c', 'Grace'],
+    ['zero-width space, non-joiner, joiner, word joiner', 'Gr\u200ba\u200cc\u200de\u2060', 'Grace'],
+    ['an inner BOM', 'Gra\ufeffce', 'Grace'],
+    ['tag characters', 'Grace\u{E0041}\u{E0042}', 'Grace'],
+    ['interlinear annotation', 'Gr\ufff9ace\ufffa\ufffb', 'Grace'],
+    ['an invisible file name extension trick', 'invoice\u200b.pdf\u2060.exe', 'invoice.pdf.exe'],
+  ])('a name or file name loses invisible characters: %s', (_, input, output) => {
+    expect(cleanLine(input)).toBe(output)
+  })
+
+  it('cuts a comment without leaving half a character', () => {
+    const cut = fitComment(`a${'\u{1F600}'.repeat(40_000)}`)
+    expect(cut.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS)
+    expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
+    expect(cut).toMatch(/😀\n\n\[message cut: \d+ more characters\]$/)
   })
 
   it(`cuts a subject to Zendesk's ${MAX_SUBJECT_CHARS} characters, visibly and without splitting a character`, () => {
