@@ -18,7 +18,7 @@ export function seedHelpCenter(zendesk: ZendeskEmulator): void {
   for (const [title, body] of articles) zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: title!, body: body! })
 }
 
-export type SyncCounts = { added: number; updated: number; removed: number; unchanged: number }
+export type SyncCounts = { added: number; updated: number; removed: number; unchanged: number; failed: string[] }
 
 export class KnowledgeBasePanel {
   private last: SyncCounts | { error: string } | null = null

@@ -317,6 +317,8 @@ export type TIntegration = {
                 removed: number;
                 /** Articles already up to date */
                 unchanged: number;
+                /** Articles that could not be converted to markdown (e.g. nested too deeply), each as article ID, locale and title */
+                failed: string[];
             };
         };
         createUser: {

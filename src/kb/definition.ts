@@ -22,6 +22,10 @@ export const kbActions: Record<string, sdk.ActionDefinition> = {
         updated: z.number().title('Updated').describe('Articles edited since the last sync'),
         removed: z.number().title('Removed').describe('Files of articles no longer published, removed'),
         unchanged: z.number().title('Unchanged').describe('Articles already up to date'),
+        failed: z
+          .array(z.string())
+          .title('Left out')
+          .describe('Articles that could not be converted to markdown (e.g. nested too deeply), each as article ID, locale and title'),
       }),
     },
   },
@@ -30,7 +34,7 @@ export const kbActions: Record<string, sdk.ActionDefinition> = {
 export const kbEvents: Record<string, sdk.EventDefinition> = {
   articlePublished: {
     title: 'Article Published',
-    description: 'A Help Center article was published or republished',
+    description: 'A Help Center article the knowledge base holds (published, for everyone, in a chosen locale) was published or republished',
     schema: z.object({
       articleId: z.string().title('Article ID').describe('ID of the Zendesk Help Center article'),
       articleTitle: z.string().title('Article title').describe('Title of the article'),

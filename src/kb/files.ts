@@ -19,7 +19,11 @@ export async function listArticleFiles(client: Client, kbId: string, filter: Rec
   const files: ArticleFile[] = []
   let nextToken: string | undefined
   do {
-    const page = await client.listFiles({ tags: { kbId, ...OWNER_TAG, ...filter }, nextToken })
+    const page = await client.listFiles({ tags: { kbId, ...OWNER_TAG, ...filter }, nextToken }).catch((thrown: unknown) => {
+      throw new sdk.RuntimeError(
+        `Botpress did not list the files of knowledge base ${kbId}: ${reasonOf(thrown)}. Nothing was changed. Run "Sync Knowledge Base" again.`
+      )
+    })
     for (const f of page.files) {
       files.push({
         id: f.id,
@@ -36,21 +40,35 @@ export async function listArticleFiles(client: Client, kbId: string, filter: Rec
   return files
 }
 
+/** An article whose HTML cannot become markdown (nested past what the converter can walk): left out, not fatal. */
+export class UnconvertibleArticle extends Error {
+  constructor(readonly article: HelpCenterArticle, reason: string) {
+    super(`Help Center article ${article.id} (${article.locale}) "${article.title}" could not be converted to markdown: ${reason}`)
+  }
+}
+
+export const describeArticle = (a: HelpCenterArticle) => `article ${a.id} (${a.locale}) "${a.title}"`
+
 export async function upsertArticleFile(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+  let content: string
   try {
-    await uploadArticle(client, kbId, article)
+    content = articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url })
   } catch (thrown) {
-    const reason = thrown instanceof Error ? thrown.message : String(thrown)
+    throw new UnconvertibleArticle(article, thrown instanceof Error ? thrown.message : String(thrown))
+  }
+  try {
+    await uploadArticle(client, kbId, article, content)
+  } catch (thrown) {
     throw new sdk.RuntimeError(
-      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reason}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
+      `Botpress did not store the file of Help Center article ${article.id} (${article.locale}) in knowledge base ${kbId}: ${reasonOf(thrown)}. Run "Sync Knowledge Base" again: it picks up where this run stopped.`
     )
   }
 }
 
-async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle): Promise<void> {
+async function uploadArticle(client: Client, kbId: string, article: HelpCenterArticle, content: string): Promise<void> {
   await client.uploadFile({
     key: articleFileKey(kbId, article.locale, article.id),
-    content: articleDocument({ title: article.title, body: article.body ?? '', html_url: article.html_url }),
+    content,
     contentType: 'text/markdown',
     index: true,
     tags: {
@@ -66,15 +84,19 @@ async function uploadArticle(client: Client, kbId: string, article: HelpCenterAr
   })
 }
 
-export async function deleteArticleFile(client: Client, fileId: string): Promise<void> {
+export async function deleteArticleFile(client: Client, kbId: string, file: ArticleFile): Promise<void> {
   try {
-    await client.deleteFile({ id: fileId })
+    await client.deleteFile({ id: file.id })
   } catch (thrown) {
     // Another sync running at the same time removed it first: what was asked is done.
     if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
-    throw thrown
+    throw new sdk.RuntimeError(
+      `Botpress did not remove the file of Help Center article ${file.articleId} (${file.locale}) from knowledge base ${kbId}: ${reasonOf(thrown)}. Run "Sync Knowledge Base" again: it removes what this run left.`
+    )
   }
 }
+
+const reasonOf = (thrown: unknown) => (thrown instanceof Error ? thrown.message : String(thrown))
 
 /**
  * An article the knowledge base should hold: published, with a body, and readable by everyone. An article

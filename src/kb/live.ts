@@ -8,7 +8,7 @@ import { TRIGGER_TITLE_PREFIX } from '../setup/triggers'
 import { verify } from '../webhook/verify'
 import { HelpCenter, type HelpCenterArticle } from '../zendesk/help-center'
 import type { WebhookProps } from '../types'
-import { belongsInKb, deleteArticleFile, listArticleFiles, upsertArticleFile } from './files'
+import { belongsInKb, deleteArticleFile, listArticleFiles, UnconvertibleArticle, upsertArticleFile } from './files'
 import { readKbSettings } from './settings'
 
 export const ARTICLE_EVENT_PATH = '/article-event'
@@ -111,24 +111,32 @@ async function applyArticleEvent(props: WebhookProps, event: ArticleEvent): Prom
 
   let current: HelpCenterArticle | undefined
   if (event.event.locale) current = await helpCenter.article(event.event.locale, articleId)
+  const inKb = current !== undefined && belongsInKb(current) && chosen(current.locale)
   if (kbId) {
-    if (current && belongsInKb(current) && chosen(current.locale)) await upsertArticleFile(client, kbId, current)
-    else {
+    if (current && inKb) {
+      try {
+        await upsertArticleFile(client, kbId, current)
+      } catch (thrown) {
+        // Zendesk retrying would fail the same way: the event is answered and the article named in the log.
+        if (!(thrown instanceof UnconvertibleArticle)) throw thrown
+        props.logger.forBot().warn(`${thrown.message}. It is left out of knowledge base ${kbId}; simplify its HTML.`)
+      }
+    } else {
       const files = await listArticleFiles(client, kbId, {
         zendeskArticleId: String(articleId),
         ...(event.event.locale && { zendeskLocale: event.event.locale.toLowerCase() }),
       })
       for (const file of files) {
         const still = file.locale === current?.locale ? current : await helpCenter.article(file.locale, articleId)
-        if (!still || !belongsInKb(still)) await deleteArticleFile(client, file.id)
+        if (!still || !belongsInKb(still)) await deleteArticleFile(client, kbId, file)
       }
     }
   }
   if (event.type === PUBLISHED) {
-    await client.createEvent({
-      type: 'articlePublished',
-      payload: { articleId: event.detail.id, articleTitle: current?.title ?? event.event.title ?? '', locale: current?.locale ?? event.event.locale ?? '' },
-    })
+    // Only for an article the knowledge base holds: an agents-only article's or a draft's title is not for the bot.
+    if (current && inKb) {
+      await client.createEvent({ type: 'articlePublished', payload: { articleId: event.detail.id, articleTitle: current.title, locale: current.locale } })
+    }
   } else {
     await client.createEvent({ type: 'articleUnpublished', payload: { articleId: event.detail.id, ...(event.event.locale && { locale: event.event.locale }) } })
   }

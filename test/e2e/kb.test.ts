@@ -66,7 +66,7 @@ describe('syncKb', () => {
   })
 
   it('imports every published article of the chosen locales as an indexed markdown file of the knowledge base', async () => {
-    expect(await sync()).toEqual({ added: EN + FR, updated: 0, removed: 0, unchanged: 0 })
+    expect(await sync()).toEqual({ added: EN + FR, updated: 0, removed: 0, unchanged: 0, failed: [] })
     const files = filesOf(KB)
     expect(files).toHaveLength(EN + FR)
     expect(new Set(files.map((f) => f.key)).size).toBe(EN + FR)
@@ -94,7 +94,7 @@ describe('syncKb', () => {
 
   it('a second sync changes nothing and uploads nothing', async () => {
     const since = loop.botpress.calls.length
-    expect(await sync()).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR })
+    expect(await sync()).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR, failed: [] })
     expect(loop.botpress.countCalls({ operation: 'upsertFile', since })).toBe(0)
     expect(loop.botpress.countCalls({ operation: 'deleteFile', since })).toBe(0)
   }, 60_000)
@@ -105,7 +105,7 @@ describe('syncKb', () => {
     zendesk.helpCenter.publishArticle({ id: edited, sectionId, locale: 'en-us', title: 'Article 10, revised', body: '<p>New answer</p>' })
     zendesk.helpCenter.unpublishArticle(unpublished, 'en-us')
     zendesk.helpCenter.archiveArticle(deleted) // it had an en-us and a fr translation
-    expect(await sync()).toEqual({ added: 0, updated: 1, removed: 3, unchanged: EN + FR - 4 })
+    expect(await sync()).toEqual({ added: 0, updated: 1, removed: 3, unchanged: EN + FR - 4, failed: [] })
     const file = fileOf(KB, edited, 'en-us')!
     expect(file.id).toBe(editedFileId)
     expect(file.tags.title).toBe('Article 10, revised')
@@ -122,14 +122,14 @@ describe('syncKb', () => {
     await expect(sync({ knowledgeBaseId: 'kb_second' })).rejects.toThrow(/Help Center articles \(fr\).*500/)
     expect(filesOf('kb_second')).toHaveLength(EN - 2)
     zendesk.faults.clear()
-    expect(await sync({ knowledgeBaseId: 'kb_second' })).toEqual({ added: FR - 1, updated: 0, removed: 0, unchanged: EN - 2 })
+    expect(await sync({ knowledgeBaseId: 'kb_second' })).toEqual({ added: FR - 1, updated: 0, removed: 0, unchanged: EN - 2, failed: [] })
     expect(filesOf('kb_second')).toHaveLength(EN + FR - 3)
   }, 120_000)
 
   it('a Botpress upload that fails leaves nothing half-done that the next run does not finish', async () => {
     loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'upsertFile', retryAfter: 0 })
     await expect(sync({ knowledgeBaseId: 'kb_third' })).rejects.toThrow(/Botpress did not store the file of Help Center article \d+ \(en-us\).*Run "Sync Knowledge Base" again/)
-    expect(await sync({ knowledgeBaseId: 'kb_third' })).toEqual({ added: EN + FR - 3, updated: 0, removed: 0, unchanged: 0 })
+    expect(await sync({ knowledgeBaseId: 'kb_third' })).toEqual({ added: EN + FR - 3, updated: 0, removed: 0, unchanged: 0, failed: [] })
   }, 120_000)
 
   it('two syncs at once make one file per article, and a third finds everything up to date', async () => {
@@ -137,7 +137,44 @@ describe('syncKb', () => {
     const files = filesOf('kb_twice')
     expect(files).toHaveLength(EN + FR - 3)
     expect(new Set(files.map((f) => f.key)).size).toBe(files.length)
-    expect(await sync({ knowledgeBaseId: 'kb_twice' })).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR - 3 })
+    expect(await sync({ knowledgeBaseId: 'kb_twice' })).toEqual({ added: 0, updated: 0, removed: 0, unchanged: EN + FR - 3, failed: [] })
+  }, 120_000)
+
+  it('an article too deeply nested to convert is left out and named; the rest of the sync, removals included, goes on', async () => {
+    const deep = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Nested', body: `${'<div>'.repeat(3000)}x${'</div>'.repeat(3000)}` }).id
+    zendesk.helpCenter.unpublishArticle(ids[13]!, 'en-us')
+    const result = await sync()
+    expect(result).toEqual({ added: 0, updated: 0, removed: 1, unchanged: EN + FR - 4, failed: [`article ${deep} (en-us) "Nested"`] })
+    expect(fileOf(KB, deep, 'en-us')).toBeUndefined()
+    expect(fileOf(KB, ids[13]!, 'en-us')).toBeUndefined()
+    zendesk.helpCenter.unpublishArticle(deep, 'en-us')
+  }, 120_000)
+
+  it('Botpress failing to list or remove files fails the sync with what to do, and the next run finishes it', async () => {
+    loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'listFiles', retryAfter: 0 })
+    await expect(sync()).rejects.toThrow(/Botpress did not list the files of knowledge base kb_faq.*Run "Sync Knowledge Base" again/)
+    loop.botpress.faults.clear()
+    zendesk.helpCenter.unpublishArticle(ids[14]!, 'en-us')
+    loop.botpress.faults.serverError({ count: 4, status: 500, operation: 'deleteFile', retryAfter: 0 })
+    await expect(sync()).rejects.toThrow(
+      new RegExp(`Botpress did not remove the file of Help Center article ${ids[14]} \\(en-us\\) from knowledge base kb_faq.*Run "Sync Knowledge Base" again`)
+    )
+    loop.botpress.faults.clear()
+    expect(await sync()).toMatchObject({ removed: 1, failed: [] })
+    expect(fileOf(KB, ids[14]!, 'en-us')).toBeUndefined()
+  }, 120_000)
+
+  it('an article republished while a sync runs keeps its file', async () => {
+    const target = ids[15]!
+    zendesk.helpCenter.unpublishArticle(target, 'en-us')
+    // The en-us listing (without the article) is done; while the fr one is on its way, the article is published again.
+    const hold = zendesk.faults.hold({ method: 'GET', path: /\/help_center\/fr\/articles/ })
+    const running = sync()
+    await hold.reached
+    zendesk.helpCenter.publishArticle({ id: target, sectionId, locale: 'en-us', title: 'Article 15 again', body: '<p>Back</p>' })
+    hold.release()
+    expect(await running).toMatchObject({ removed: 0, failed: [] })
+    expect(fileOf(KB, target, 'en-us')).toBeDefined()
   }, 120_000)
 })
 
@@ -163,6 +200,18 @@ describe('live article events', () => {
     expect(deliveries.map((d) => d.status)).toEqual([200, 200])
     expect(loop.botpress.contractViolations).toEqual([])
   }, 60_000)
+
+  it('an article the knowledge base does not hold (agents only, a locale not chosen) emits no articlePublished', async () => {
+    const internal = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Agents only: refunds playbook', body: '<p>secret</p>', userSegmentId: 7 }).id
+    const german = zendesk.helpCenter.publishArticle({ sectionId, locale: 'de', title: 'Nur auf Deutsch', body: '<p>Hallo</p>' }).id
+    await zendesk.settled()
+    const deliveries = zendesk.deliveries.filter((d) => d.webhookId === articleWebhook()!.id)
+    expect(deliveries.slice(-2).map((d) => d.status)).toEqual([200, 200])
+    const ours = loop.botpress.eventsOf('articlePublished').filter((e) => [String(internal), String(german)].includes(e.payload.articleId))
+    expect(ours).toEqual([])
+    expect(fileOf(KB, internal, 'en-us')).toBeUndefined()
+    expect(fileOf(KB, german, 'de')).toBeUndefined()
+  })
 
   it('refuses an article event that Zendesk did not sign, and changes nothing', async () => {
     const target = ids[20]!
@@ -194,6 +243,14 @@ describe('live article events', () => {
     await zendesk.settled()
     expect(zendesk.deliveries.filter((d) => d.webhookId === webhook.id).slice(-2).map((d) => d.status)).toEqual([200, 200])
     expect(text(fileOf(KB, target, 'en-us'))).toContain('Back')
+  })
+
+  it('a live event for an article too deeply nested to convert is answered 200 and stores no file', async () => {
+    const webhook = articleWebhook()!
+    const { id } = zendesk.helpCenter.publishArticle({ sectionId, locale: 'en-us', title: 'Nested live', body: `${'<ul><li>'.repeat(2000)}x${'</li></ul>'.repeat(2000)}` })
+    await zendesk.settled()
+    expect(zendesk.deliveries.filter((d) => d.webhookId === webhook.id).slice(-1).map((d) => d.status)).toEqual([200])
+    expect(fileOf(KB, id, 'en-us')).toBeUndefined()
   })
 
   it('unregister removes the article event subscription', async () => {

@@ -18,7 +18,7 @@ describe('the sandbox knowledge base', () => {
     const res = await fetch(`${sandbox.url}/api/kb/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(res.status).toBe(200)
     const after = await kb()
-    expect(after.lastSync).toEqual({ added: 3, updated: 0, removed: 0, unchanged: 0 })
+    expect(after.lastSync).toEqual({ added: 3, updated: 0, removed: 0, unchanged: 0, failed: [] })
     expect(after.articles).toEqual([
       { title: 'Delivery times', locale: 'en-us', status: 'indexing_completed' },
       { title: 'Returns and refunds', locale: 'en-us', status: 'indexing_completed' },
