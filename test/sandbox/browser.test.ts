@@ -137,6 +137,8 @@ describe('the sandbox page', () => {
     await customerSays('typed right after')
     await page.locator('#tickets li', { hasText: '#3 ' }).waitFor()
     await expect.poll(() => page.textContent('#customer-status')).toBe('waiting for an agent (ticket #3)')
+    // The page shows the chat as it polls it: wait for the customer's words before reading the order.
+    await chat().filter({ hasText: 'typed right after' }).first().waitFor()
     const lines = await chat().allTextContents()
     expect(lines.join('\n')).not.toContain('already talking')
     const typed = lines.lastIndexOf('typed right after')
