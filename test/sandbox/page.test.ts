@@ -105,8 +105,9 @@ describe("the agent's side", () => {
 
     await page.click('#agent-assign')
     await poll(() => banner().textContent()).toBe('Ticket #1 is now assigned to you. It is solved, so the customer is not told: they are back with the bot.')
-    expect(await page.textContent('#ticket-detail dl')).toContain('Grace Hopper')
-    expect(await page.textContent('#agent-assign')).toBe('Assigned to you')
+    // The ticket view re-renders on the page's next poll, after the banner.
+    await poll(() => page.textContent('#ticket-detail dl')).toContain('Grace Hopper')
+    await poll(() => page.textContent('#agent-assign')).toBe('Assigned to you')
     expect(await page.locator('#agent-assign').isDisabled()).toBe(true)
     expect(await page.locator('#chat li').count()).toBe(shownToCustomer)
     await shots('4-solved')
