@@ -6,14 +6,13 @@
 // nothing waits in a timer, nothing sleeps longer than the transport's few seconds.
 import * as sdk from '@botpress/sdk'
 import { readSetup, type Props } from '../connection'
+import { MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
 import { ZendeskError } from '../zendesk/errors'
 import type { TIntegration } from '../types'
 import { decodeBudget, encodeBudget, freshBudget, nextSlot, refused, spend, type Budget, type Sender } from './budget'
 
-/** Zendesk refuses comments longer than this (each message's text is cut to it before it is queued). */
-const MAX_COMMENT_CHARS = 65_000
 /** How many delivered message ids the conversation remembers, for Botpress's redeliveries. */
 const REMEMBERED = 5
 
