@@ -16,6 +16,8 @@ export type Bound = {
 }
 
 const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
+/** A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way. */
+export const noSuchConversation = (thrown: unknown) => notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
 
 export async function readRelay(client: Client, conversationId: string): Promise<Relay | undefined> {
   try {
@@ -46,8 +48,7 @@ export async function bindingOf(client: Client, ticketId: number, conversationId
     tagged = Number(conversation.tags.ticketId)
     heldAssigneeId = conversation.tags.heldAssigneeId || undefined
   } catch (thrown) {
-    // A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way.
-    if (notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)) return undefined
+    if (noSuchConversation(thrown)) return undefined
     throw thrown
   }
   if (tagged !== ticketId) return undefined

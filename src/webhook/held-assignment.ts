@@ -5,10 +5,10 @@
 // announced at the first sign that the session is active: the plugin relaying a user's message (channels/hitl.ts),
 // or the agent's first comment (relay.ts announces an agent nobody announced, before the comment). The claim in
 // announceAssignment keeps it to one hitlAssigned, so the user reads one "joined".
-import * as sdk from '@botpress/sdk'
 import type { ZendeskApi } from '../zendesk/client'
 import type { Client } from '../types'
 import { announceAssignment, knownAgentUser } from './agents'
+import { noSuchConversation } from './binding'
 
 type Tags = Record<string, string | undefined>
 
@@ -22,7 +22,7 @@ export async function holdIfStarting(client: Client, conversationId: string, ass
   try {
     tags = (await client.getConversation({ id: conversationId })).conversation.tags
   } catch (thrown) {
-    if (sdk.isApiError(thrown) && (thrown.type === 'ResourceNotFound' || thrown.code === 400)) return false
+    if (noSuchConversation(thrown)) return false
     throw thrown
   }
   if (tags.ticketId || !tags.requestKey) return false
