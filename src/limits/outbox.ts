@@ -1,11 +1,25 @@
 // Every comment and status the integration writes to a session's ticket goes through here, so that no message is
 // refused for Zendesk's ticket update limits: while the conversation's budget (./budget.ts) allows, a message is
-// one update; when it runs low, messages wait in the conversation's outbox and the next update carries all of
-// them in one comment, each message's text in its own paragraph, under its author, with its attachments. The
-// outbox is flushed by the next invocation about the conversation (a message, a webhook for its ticket, stopHitl):
-// nothing waits in a timer, nothing sleeps longer than the transport's few seconds.
+// one update; when it runs low, the message is held, and the next update carries every held message in one
+// comment, each message's text in its own paragraph, under its author, with its attachments. Whatever is held is
+// sent by the next invocation about the conversation (a message, a webhook for its ticket, stopHitl): nothing waits
+// in a timer, nothing sleeps longer than the transport's few seconds.
+//
+// Botpress may run invocations of one conversation at the same moment, and has no transaction: so nothing here is a
+// list that two invocations read, change and write back. A held message is the Botpress message itself, tagged
+// `zendeskHeld` (one write of its own tags, which nothing else writes); the conversation's tags and the relay state
+// only say "something is held" so that a message or a webhook knows, for free, that it must look. One invocation at a
+// time sends what is held (the `outbox` claim); one that finds the claim taken leaves its work to the holder, who
+// looks again after letting the claim go. The order of those steps is what keeps anything from being forgotten:
+//   - a holder tags its message, then raises the flags;
+//   - the sender lowers the flags, lets the claim go, then lists what is held again, and takes the claim back for it.
+// A message tagged after the sender's last look raised the flags after the sender lowered them, or took the claim
+// the sender let go. The comment the sender writes is announced in the claim first: should the invocation die or
+// Botpress fail before the messages are marked sent, the next sender finds that comment on the ticket instead of
+// writing it twice.
+import { randomUUID } from 'node:crypto'
 import * as sdk from '@botpress/sdk'
-import { readSetup, type Props } from '../connection'
+import type { Props } from '../connection'
 import { MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
@@ -15,24 +29,38 @@ import { decodeBudget, encodeBudget, freshBudget, nextSlot, refused, spend, type
 
 /** How many delivered message ids the conversation remembers, for Botpress's redeliveries. */
 const REMEMBERED = 5
+/** Longer than any invocation: a claim this old belongs to one that died. */
+const CLAIM_TTL_MS = 60_000
+/** A sender starts no comment after this long, so that it ends well inside Botpress's 60 s. */
+const SENDING_MS = 20_000
+/** Rounds of "let go, look again" one invocation makes before it leaves the rest to the next one. */
+const ROUNDS = 4
+const HELD = 'yes'
 
-type Outbox = TIntegration['states']['outbox']['payload']
-export type Queued = Outbox['messages'][number]
-export type Outgoing = Omit<Queued, 'heldAt'>
+/** A message as its comment needs it: see src/channels/prepare.ts. */
+export type Prepared = { id: string; sender: 'user' | 'notice'; authorId: number; text: string; uploads: string[] }
+export type HeldMessage = { id: string; type: string; payload: unknown; createdAt: string }
 type Conversation = { id: string; tags: Record<string, string | undefined> }
+type Claim = TIntegration['states']['outbox']['payload']
+type Sending = NonNullable<Claim['sending']>
+type StopFields = { status: string; additional_tags: string[] }
 
 /** Writes one comment (with other fields of the same update) and answers its id; undefined when it was dropped. */
-export type SendComment = (comment: NewComment, fields?: Record<string, unknown>) => Promise<number | undefined>
+export type SendComment = (comment: NewComment, fields: Record<string, unknown>, from: Prepared['sender']) => Promise<number | undefined>
 
 export type OutboxProps = Props & {
   zendesk: ZendeskApi
   conversation: Conversation
   ticketId: number
   send: SendComment
+  /** A held message, as Botpress keeps it, made ready to go. */
+  prepare: (message: HeldMessage) => Promise<Prepared>
+  /** Fields every update of held messages carries: a ticket the agent solved stays solved. */
+  keep?: Record<string, unknown>
 }
 
 /** The held messages one comment can carry: the oldest ones by the same author, within Zendesk's comment size. */
-export function nextGroup(queue: Queued[]): Queued[] {
+export function nextGroup(queue: Prepared[]): Prepared[] {
   const [first, ...rest] = queue
   if (!first) return []
   const group = [first]
@@ -45,7 +73,7 @@ export function nextGroup(queue: Queued[]): Queued[] {
   return group
 }
 
-export function combine(group: Queued[]): NewComment {
+export function combine(group: Prepared[]): NewComment {
   const uploads = group.flatMap((m) => m.uploads)
   return {
     body: group.map((m) => m.text).join('\n\n'),
@@ -63,145 +91,314 @@ const deliveredPairs = (conversation: Conversation) => (conversation.tags.delive
 export const isDelivered = (conversation: Conversation, messageId: string) =>
   deliveredPairs(conversation).some((pair) => pair.split('=')[0] === messageId)
 
-/** A user message or a notice: sent now if the budget allows, else held (and said so in the bot's logs). */
-export async function sendOrHold(props: OutboxProps, message: Outgoing): Promise<void> {
-  await run(props, { incoming: message })
-}
+const budgetOf = (conversation: Conversation) => decodeBudget(conversation.tags.zendeskBudget) ?? freshBudget(Date.now())
+const zendeskNow = (zendesk: ZendeskApi, budget: Budget) => Date.now() + (zendesk.clock?.offsetMs ?? budget.offsetMs)
+const withClock = (zendesk: ZendeskApi, budget: Budget): Budget => ({ ...budget, offsetMs: zendesk.clock?.offsetMs ?? budget.offsetMs })
+const is429 = (thrown: unknown): thrown is ZendeskError => thrown instanceof ZendeskError && thrown.status === 429
+const why = (thrown: unknown) => (thrown instanceof Error ? thrown.message : String(thrown))
 
-/** stopHitl: whatever is held, and the status, in one update; held for a while only if Zendesk answers 429. */
-export async function stopWithOutbox(props: OutboxProps, fields: { status: string; additional_tags: string[] }): Promise<void> {
-  await run(props, { stop: fields })
-}
-
-/** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
-export async function flushHeld(props: Props & { zendesk: ZendeskApi }, conversationId: string | undefined, held?: string[]) {
-  if (!conversationId || !held?.includes(conversationId)) return
-  const { conversation } = await props.client.getConversation({ id: conversationId })
-  const ticketId = Number(conversation.tags.ticketId)
-  if (!ticketId || !decodeBudget(conversation.tags.zendeskBudget)?.held) return markHeld(props, conversationId, false)
-  const { zendesk } = props
-  try {
-    await run({ ...props, conversation, ticketId, send: async (c, f) => (await zendesk.addComment(ticketId, c, f)).commentId }, {})
-  } catch (thrown) {
-    // The relay must not fail for it: the next message of the conversation tries again, with its own recovery.
-    props.logger.forBot().warn(`Held messages of ticket ${ticketId} could not be sent yet: ${thrown instanceof Error ? thrown.message : thrown}`)
-  }
-}
-
-type Work = { incoming?: Outgoing; stop?: { status: string; additional_tags: string[] } }
-
-async function run(props: OutboxProps, work: Work): Promise<void> {
-  const { zendesk, ticketId, logger, conversation } = props
-  let budget: Budget = decodeBudget(conversation.tags.zendeskBudget) ?? freshBudget(Date.now())
-  const now = () => Date.now() + (zendesk.clock?.offsetMs ?? budget.offsetMs)
-  const wasHeld = budget.held > 0
-  if (!work.incoming && !work.stop && !wasHeld) return
-  const stored: Outbox = wasHeld ? await readOutbox(props) : { messages: [] }
-  const queue: Queued[] = [...stored.messages]
-  let stopFields = work.stop ?? (stored.stopStatus ? { status: stored.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] } : undefined)
-  if (work.incoming && !queue.some((m) => m.id === work.incoming!.id)) queue.push({ ...work.incoming, heldAt: now() })
-  const delivered: string[] = []
-  let probed = false
-
-  while (queue.length > 0 || stopFields) {
-    const group = nextGroup(queue)
-    const last = group.length === queue.length
-    const withStop = stopFields && last ? stopFields : undefined
-    // Messages held ahead of a bot notice go out with it, on the notice's reserve: order is kept, and so is the
-    // promise that a notice is not kept waiting by the user's budget.
-    const sender: Sender = stopFields ? 'stop' : queue.some((m) => m.sender === 'notice') ? 'notice' : 'user'
-    let slot = nextSlot(budget, now(), sender)
-    if (slot > now() && !probed && !zendesk.clock) {
-      // Our clock and Zendesk's may differ (and a test's Zendesk runs on its own): ask Zendesk the time once.
-      probed = true
-      await zendesk.showTicket(ticketId)
-      slot = nextSlot(budget, now(), sender)
-    }
-    if (slot > now()) break
-    try {
-      if (group.length > 0) {
-        const commentId = await props.send(combine(group), withStop)
-        delivered.push(...group.map((m) => `${m.id}=${commentId ?? 'dropped'}`))
-      } else await zendesk.updateTicket(ticketId, withStop ?? {})
-    } catch (thrown) {
-      if (!(thrown instanceof ZendeskError && thrown.status === 429)) {
-        // This invocation fails with Zendesk's error, so Botpress knows its message did not go: only the messages
-        // held before it stay queued.
-        const kept = queue.filter((m) => m.id !== work.incoming?.id)
-        await save(props, budget, kept, stopFields, delivered, wasHeld)
-        throw thrown
-      }
-      budget = refused(budget, now(), thrown.retryAfterMs ?? 60_000)
-      break
-    }
-    budget = spend(budget, now())
-    queue.splice(0, group.length)
-    if (withStop) stopFields = undefined
-  }
-
-  const holding = queue.length > 0 || stopFields !== undefined
-  // A stop with nothing held ends the session: no later message needs its budget, and it stays one Botpress call.
-  if (wasHeld || holding || !work.stop) await save(props, budget, queue, stopFields, delivered, wasHeld)
-  if (holding) {
-    const at = new Date(Math.max(nextSlot(budget, now(), stopFields ? 'stop' : queue[0]!.sender), budget.blockedUntil)).toISOString()
-    const what = [queue.length ? `${queue.length} message(s) (${queue.map((m) => m.id).join(', ')})` : '', stopFields ? `the stop (status ${stopFields.status})` : '']
-      .filter(Boolean)
-      .join(' and ')
-    logger
-      .forBot()
-      .info(
-        `Held back ${what} for Zendesk ticket ${ticketId}: Zendesk limits updates per ticket and per account, and this ` +
-          `ticket's next update is allowed at ${at} (Zendesk time). They go out together, in order, with the next message, ` +
-          `agent activity on the ticket or stop after that.`
-      )
-  }
-}
-
-async function readOutbox({ client, conversation }: OutboxProps): Promise<Outbox> {
-  try {
-    const { state } = await client.getState({ type: 'conversation', name: 'outbox', id: conversation.id })
-    return state.payload
-  } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return { messages: [] }
-    throw thrown
-  }
-}
-
-async function save(
-  props: OutboxProps,
-  budget: Budget,
-  queue: Queued[],
-  stop: { status: string } | undefined,
-  delivered: string[],
-  wasHeld: boolean
-): Promise<void> {
-  const { client, conversation, zendesk } = props
-  const holding = queue.length > 0 || stop !== undefined
-  const final: Budget = { ...budget, held: holding ? Math.max(1, queue.length) : 0, offsetMs: zendesk.clock?.offsetMs ?? budget.offsetMs }
-  if (wasHeld || holding) {
-    await client.setState({
-      type: 'conversation',
-      name: 'outbox',
-      id: conversation.id,
-      payload: { messages: queue, ...(stop ? { stopStatus: stop.status } : {}) },
-    })
-  }
-  if (wasHeld !== holding) await markHeld(props, conversation.id, holding)
-  const remembered = [...deliveredPairs(conversation), ...delivered].slice(-REMEMBERED)
-  await client.updateConversation({
-    id: conversation.id,
-    tags: { zendeskBudget: encodeBudget(final), deliveredMessages: remembered.join(' ') },
-  })
+/**
+ * When the next update for `sender` may go. Our clock and Zendesk's may differ (and a test's Zendesk runs on its
+ * own): before holding anything, Zendesk is asked the time once (a read, not an update) if it has not answered yet.
+ */
+async function slotFor(props: OutboxProps, budget: Budget, sender: Sender): Promise<number> {
+  const { zendesk, ticketId } = props
+  const slot = nextSlot(budget, zendeskNow(zendesk, budget), sender)
+  if (slot <= zendeskNow(zendesk, budget) || zendesk.clock) return slot
+  await zendesk.showTicket(ticketId)
+  return nextSlot(budget, zendeskNow(zendesk, budget), sender)
 }
 
 /**
- * Which conversations hold messages, for the webhook: it reads the setup on every delivery anyway, so the list costs
- * it no call. register alone writes the setup; this key is patched alone (Botpress merges a patch's keys into the
- * state), so it never writes anything register wrote, and a register that replaces the setup only forgets the list
- * (those messages then go with their conversation's next message or stop).
+ * A user message or a plugin notice: sent at once while the budget lasts and nothing is held before it; else held,
+ * and sent with the others as soon as the budget allows.
  */
-async function markHeld(props: Props, conversationId: string, holding: boolean): Promise<void> {
-  const others = ((await readSetup(props)).heldConversations ?? []).filter((id) => id !== conversationId)
-  const heldConversations = holding ? [...others, conversationId] : others
-  await props.client.patchState({ type: 'integration', name: 'zendesk', id: props.ctx.integrationId, payload: { heldConversations } })
+export async function deliver(
+  props: OutboxProps,
+  message: { id: string; sender: Prepared['sender']; held: boolean; prepare: () => Promise<Prepared> }
+): Promise<void> {
+  const { zendesk, conversation, logger } = props
+  let budget = budgetOf(conversation)
+  if (!conversation.tags.outboxHeld && !message.held && (await slotFor(props, budget, message.sender)) <= zendeskNow(zendesk, budget)) {
+    const prepared = await message.prepare()
+    try {
+      const commentId = await props.send(combine([prepared]), {}, prepared.sender)
+      budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
+      const remembered = [...deliveredPairs(conversation), `${message.id}=${commentId ?? 'dropped'}`].slice(-REMEMBERED)
+      const fresh = await props.client
+        .updateConversation({ id: conversation.id, tags: { zendeskBudget: encodeBudget(budget), deliveredMessages: remembered.join(' ') } })
+        .then((answer) => answer.conversation)
+        .catch((thrown: unknown) => {
+          // The comment is on the ticket: failing now would have it sent again. What is lost is one update's count
+          // (Zendesk's 429 covers it) and this message's ack (a redelivery of it would comment twice).
+          logger.forBot().warn(`Message ${message.id} is on Zendesk ticket ${props.ticketId}, but its record could not be saved: ${why(thrown)}`)
+          return undefined
+        })
+      // Another invocation held a message meanwhile: it may be waiting for this one to finish.
+      if (fresh?.tags.outboxHeld) await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => leftHeld(props, thrown))
+      return
+    } catch (thrown) {
+      if (!is429(thrown)) throw thrown
+      budget = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+    }
+  }
+  const fresh = await hold(props, message.id, budget)
+  if ((await slotFor(props, budget, message.sender)) <= zendeskNow(zendesk, budget)) {
+    // What was held before this message goes first, and this one with it.
+    await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => leftHeld(props, thrown))
+  } else {
+    logHeld(props, [message.id], undefined, budget, message.sender)
+  }
+}
+
+/**
+ * stopHitl, first step: the stop is written down (`stopPending`), so that an invocation sending held messages right
+ * now applies it with them. Answers the conversation as that write left it.
+ */
+export async function requestStop(client: Props['client'], conversationId: string, status: string): Promise<Conversation> {
+  const { conversation } = await client.updateConversation({ id: conversationId, tags: { stopPending: status } })
+  if (Number(conversation.tags.ticketId)) return conversation
+  // No ticket, so nothing to stop.
+  await client.updateConversation({ id: conversationId, tags: { stopPending: '' } })
+  return conversation
+}
+
+/** stopHitl: whatever is held, and the status, in one update. */
+export async function stop(props: OutboxProps, status: string): Promise<void> {
+  const { client, zendesk, conversation, ticketId } = props
+  if (conversation.tags.outboxHeld) return sendHeld(props)
+  // Nothing held: the status alone, as one update (the stop's own reserve of the budget).
+  const fields: StopFields = { status, additional_tags: [ENDED_BY_BOT_TAG] }
+  try {
+    await zendesk.updateTicket(ticketId, fields)
+  } catch (thrown) {
+    if (!is429(thrown)) throw thrown
+    const budget = budgetOf(conversation)
+    const blocked = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+    await raiseFlags(props, blocked)
+    logHeld(props, [], status, blocked, 'stop')
+    return
+  }
+  await client.updateConversation({ id: conversation.id, tags: { stopPending: '' } })
+}
+
+/** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
+export async function sendHeldFor(props: OutboxProps): Promise<void> {
+  await sendHeld(props).catch((thrown: unknown) => leftHeld(props, thrown))
+}
+
+function leftHeld(props: OutboxProps, thrown: unknown): void {
+  // The message itself is safe (on the ticket, or held): the next invocation about the conversation tries again.
+  props.logger.forBot().warn(`Held messages of Zendesk ticket ${props.ticketId} could not be sent yet: ${why(thrown)}`)
+}
+
+/** The message is tagged as held, then the flags go up (in this order: see the top of this file). */
+async function hold(props: OutboxProps, messageId: string, budget: Budget): Promise<Conversation> {
+  await props.client.updateMessage({ id: messageId, tags: { zendeskHeld: HELD } })
+  return raiseFlags(props, budget)
+}
+
+async function raiseFlags(props: OutboxProps, budget: Budget): Promise<Conversation> {
+  const { conversation } = await props.client.updateConversation({
+    id: props.conversation.id,
+    tags: { outboxHeld: HELD, zendeskBudget: encodeBudget(withClock(props.zendesk, budget)) },
+  })
+  await flagRelay(props, true)
+  return conversation
+}
+
+/** The relay state carries the flag for the webhook, which reads it on every delivery anyway. */
+async function flagRelay(props: OutboxProps, held: boolean): Promise<void> {
+  try {
+    await props.client.patchState({ type: 'conversation', name: 'relay', id: props.conversation.id, payload: { outboxHeld: held } })
+  } catch (thrown) {
+    // No relay state yet: the first delivery reads the conversation's tags, which carry the flag too.
+    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
+    props.logger.forBot().warn(`The webhook will not know conversation ${props.conversation.id} holds messages: ${why(thrown)}`)
+  }
+}
+
+/** Sends what is held, as the one invocation holding the claim; answers without sending if another one holds it. */
+async function sendHeld(props: OutboxProps): Promise<void> {
+  const startedAt = Date.now()
+  let conversation = props.conversation
+  for (let round = 1; ; round++) {
+    const claim = await takeClaim(props)
+    if (!claim) return
+    let everything: boolean
+    try {
+      everything = await sendAll({ ...props, conversation }, claim, startedAt)
+    } finally {
+      await releaseClaim(props, claim)
+    }
+    if (!everything) return
+    // Held while this invocation was sending: after the claim went, so nobody else may be looking.
+    const again = await lookAgain(props)
+    if (!again || round >= ROUNDS || Date.now() - startedAt > SENDING_MS) return
+    conversation = again
+  }
+}
+
+async function lookAgain(props: OutboxProps): Promise<Conversation | undefined> {
+  const { conversation } = await props.client.getConversation({ id: props.conversation.id })
+  if (conversation.tags.stopPending) return conversation
+  return (await listHeld(props)).length ? conversation : undefined
+}
+
+/** One round: sends the held messages (and a pending stop) while the budget allows; true when nothing is left. */
+async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Promise<boolean> {
+  const { zendesk, client, conversation } = props
+  let budget = budgetOf(conversation)
+  const stopStatus = conversation.tags.stopPending
+  let stop: StopFields | undefined = stopStatus ? { status: stopStatus, additional_tags: [ENDED_BY_BOT_TAG] } : undefined
+  const queue: Prepared[] = []
+  for (const message of await listHeld(props)) queue.push(await props.prepare(message))
+  if (claim.sending) await settle(props, claim, queue)
+  const appliedStop = Boolean(stop)
+
+  let sentAny = false
+  while (queue.length > 0 || stop) {
+    const group = nextGroup(queue)
+    const withStop = stop && group.length === queue.length ? stop : undefined
+    // Messages held ahead of a bot notice go out with it, on the notice's reserve: order is kept, and so is the
+    // promise that a notice is not kept waiting by the user's budget.
+    const sender: Sender = stop ? 'stop' : queue.some((m) => m.sender === 'notice') ? 'notice' : 'user'
+    if ((await slotFor(props, budget, sender)) > zendeskNow(zendesk, budget)) break
+    if (sentAny && Date.now() - startedAt > SENDING_MS) break
+    const ids = group.map((m) => m.id)
+    if (ids.length) await writeClaim(props, claim, { ids, at: Date.now() })
+    let commentId: number | undefined
+    try {
+      if (group.length) commentId = await props.send(combine(group), { ...props.keep, ...withStop }, group[0]!.sender)
+      else await zendesk.updateTicket(props.ticketId, withStop ?? {})
+    } catch (thrown) {
+      if (!is429(thrown)) {
+        await saveBudget(props, budget)
+        throw thrown
+      }
+      // Not written: the claim's note of it goes with the claim.
+      delete claim.sending
+      budget = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+      break
+    }
+    sentAny = true
+    budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
+    if (ids.length) await markSent(props, claim, { ids, at: Date.now(), ...(commentId ? { commentId } : {}) })
+    queue.splice(0, group.length)
+    if (withStop) stop = undefined
+  }
+
+  const everything = queue.length === 0 && !stop
+  await client.updateConversation({
+    id: conversation.id,
+    tags: {
+      zendeskBudget: encodeBudget(withClock(zendesk, budget)),
+      // Lowered only here, by the claim's holder, and before it lets the claim go.
+      ...(everything ? { outboxHeld: '' } : {}),
+      // A stop asked for since this round read the conversation is the same stop: it is on the ticket now.
+      ...(everything && appliedStop ? { stopPending: '' } : {}),
+    },
+  })
+  if (everything) await flagRelay(props, false)
+  else logHeld(props, queue.map((m) => m.id), stop?.status, budget, stop ? 'stop' : (queue[0]?.sender ?? 'user'))
+  return everything
+}
+
+/** The held messages of the conversation, oldest first, as Botpress keeps them. */
+async function listHeld({ client, conversation }: OutboxProps): Promise<HeldMessage[]> {
+  const found: HeldMessage[] = []
+  let nextToken: string | undefined
+  do {
+    const page = await client.listMessages({ conversationId: conversation.id, tags: { zendeskHeld: HELD }, ...(nextToken ? { nextToken } : {}) })
+    found.push(...page.messages.map((m) => ({ id: m.id, type: m.type, payload: m.payload, createdAt: m.createdAt })))
+    nextToken = page.meta.nextToken
+  } while (nextToken)
+  // Botpress lists the newest first; messages of the same millisecond keep that order, reversed.
+  return found.reverse().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+}
+
+/**
+ * A comment the last holder of the claim was writing: if it is on the ticket (its id was noted, or Zendesk shows
+ * it), its messages are marked sent and leave the queue; if it is not, they are sent as any others.
+ */
+async function settle(props: OutboxProps, claim: Claim, queue: Prepared[]): Promise<void> {
+  const sending = claim.sending!
+  const group = queue.filter((m) => sending.ids.includes(m.id))
+  const commentId = group.length ? (sending.commentId ?? (await props.zendesk.findComment(props.ticketId, combine(group), sending.at))?.id) : undefined
+  if (commentId) {
+    await markSent(props, claim, { ...sending, ids: group.map((m) => m.id), commentId })
+    queue.splice(0, queue.length, ...queue.filter((m) => !sending.ids.includes(m.id)))
+  }
+  // Not on the ticket (or no longer held): they go as any others, under a note of their own.
+  delete claim.sending
+}
+
+/** Marks the comment's messages sent; should Botpress fail, the claim keeps the comment's id for the next holder. */
+async function markSent(props: OutboxProps, claim: Claim, sending: Sending): Promise<void> {
+  const tags = { zendeskHeld: '', ...(sending.commentId ? { zendeskCommentId: String(sending.commentId) } : {}) }
+  const marked = await Promise.allSettled(sending.ids.map((id) => props.client.updateMessage({ id, tags })))
+  const failed = marked.find((m): m is PromiseRejectedResult => m.status === 'rejected')
+  if (!failed) {
+    delete claim.sending
+    return
+  }
+  await writeClaim(props, claim, sending).catch(() => undefined)
+  throw failed.reason
+}
+
+async function saveBudget(props: OutboxProps, budget: Budget): Promise<void> {
+  await props.client
+    .updateConversation({ id: props.conversation.id, tags: { zendeskBudget: encodeBudget(withClock(props.zendesk, budget)) } })
+    .catch(() => undefined)
+}
+
+const outboxKey = (conversation: Conversation) => ({ type: 'conversation' as const, name: 'outbox' as const, id: conversation.id })
+
+/**
+ * The claim: created if there is none, taken over if its holder died; undefined while another invocation holds it.
+ * The answer's `sending` is what the state notes as maybe written, kept up to date by writeClaim and markSent.
+ */
+async function takeClaim({ client, conversation }: OutboxProps): Promise<Claim | undefined> {
+  const mine: Claim = { claim: randomUUID(), claimedAt: Date.now() }
+  const { state } = await client.getOrSetState({ ...outboxKey(conversation), payload: mine })
+  const current = state.payload
+  if (current.claim === mine.claim) return mine
+  if (current.claim && Date.now() - current.claimedAt < CLAIM_TTL_MS) return undefined
+  // Released, or left by an invocation that died: taken over with what it was writing, then read back, so that of
+  // two invocations taking it over at once only the last writer goes on.
+  const taken: Claim = { ...mine, ...(current.sending ? { sending: current.sending } : {}) }
+  await client.setState({ ...outboxKey(conversation), payload: taken })
+  const { state: after } = await client.getState(outboxKey(conversation))
+  return after.payload.claim === taken.claim ? taken : undefined
+}
+
+/** Notes (or clears) the comment about to be written, under the claim. */
+async function writeClaim({ client, conversation }: OutboxProps, claim: Claim, sending: Sending | undefined): Promise<void> {
+  const payload: Claim = { claim: claim.claim, claimedAt: claim.claimedAt, ...(sending ? { sending } : {}) }
+  await client.setState({ ...outboxKey(conversation), payload })
+  if (sending) claim.sending = sending
+  else delete claim.sending
+}
+
+/** Let go: the state goes, unless it notes a comment that may be on the ticket (then only the claim goes). */
+async function releaseClaim(props: OutboxProps, claim: Claim): Promise<void> {
+  const { client, conversation } = props
+  const payload = (claim.sending ? { claim: '', claimedAt: 0, sending: claim.sending } : null) as Claim
+  await client
+    .setState({ ...outboxKey(conversation), payload })
+    .catch((thrown: unknown) => props.logger.forBot().warn(`The outbox claim of conversation ${conversation.id} stays until it expires: ${why(thrown)}`))
+}
+
+function logHeld(props: OutboxProps, ids: string[], stopStatus: string | undefined, budget: Budget, sender: Sender): void {
+  const at = new Date(Math.max(nextSlot(budget, zendeskNow(props.zendesk, budget), sender), budget.blockedUntil)).toISOString()
+  const what = [ids.length ? `${ids.length} message(s) (${ids.join(', ')})` : '', stopStatus ? `the stop (status ${stopStatus})` : '']
+    .filter(Boolean)
+    .join(' and ')
+  props.logger
+    .forBot()
+    .info(
+      `Held back ${what} for Zendesk ticket ${props.ticketId}: Zendesk limits updates per ticket and per account, and this ` +
+        `ticket's next update is allowed at ${at} (Zendesk time). They go out together, in order, with the next message, ` +
+        `agent activity on the ticket or stop after that.`
+    )
 }

@@ -13,6 +13,8 @@ export type Bound = {
   rebound: boolean
   /** An agent assigned before the session started, not announced yet (read with the tags, on a rebinding). */
   heldAssigneeId?: string
+  /** The conversation holds messages Zendesk's ticket update limits kept back (src/limits/outbox.ts). */
+  outboxHeld: boolean
 }
 
 const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
@@ -29,8 +31,17 @@ export async function readRelay(client: Client, conversationId: string): Promise
   }
 }
 
-export const writeRelay = (client: Client, conversationId: string, relay: Relay) =>
-  client.setState({ type: 'conversation', name: 'relay', id: conversationId, payload: relay })
+/**
+ * Writes what the delivery changed. The outbox raises and lowers its flag in the same state at any moment, so an
+ * existing state is patched with everything but that flag; a state written anew (a rebinding) takes the flag from
+ * the conversation's tags, read with the binding.
+ */
+export async function writeRelay(client: Client, bound: Bound, relay: Relay): Promise<void> {
+  const key = { type: 'conversation' as const, name: 'relay' as const, id: bound.conversationId }
+  const { outboxHeld: _, ...changed } = relay
+  if (bound.rebound) await client.setState({ ...key, payload: { ...changed, ...(bound.outboxHeld ? { outboxHeld: true } : {}) } })
+  else await client.patchState({ ...key, payload: changed })
+}
 
 /**
  * The conversation bound to `ticketId`, or undefined when the ticket's pointer leads to a conversation bound to
@@ -40,17 +51,25 @@ export const writeRelay = (client: Client, conversationId: string, relay: Relay)
 export async function bindingOf(client: Client, ticketId: number, conversationId: string): Promise<Bound | undefined> {
   if (!conversationId) return undefined
   const relay = await readRelay(client, conversationId)
-  if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false }
+  if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false, outboxHeld: Boolean(relay.outboxHeld) }
   let tagged: number
   let heldAssigneeId: string | undefined
+  let outboxHeld: boolean
   try {
     const { conversation } = await client.getConversation({ id: conversationId })
     tagged = Number(conversation.tags.ticketId)
     heldAssigneeId = conversation.tags.heldAssigneeId || undefined
+    outboxHeld = Boolean(conversation.tags.outboxHeld)
   } catch (thrown) {
     if (noSuchConversation(thrown)) return undefined
     throw thrown
   }
   if (tagged !== ticketId) return undefined
-  return { conversationId, relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId }, rebound: true, ...(heldAssigneeId ? { heldAssigneeId } : {}) }
+  return {
+    conversationId,
+    relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId },
+    rebound: true,
+    outboxHeld,
+    ...(heldAssigneeId ? { heldAssigneeId } : {}),
+  }
 }

@@ -3,7 +3,8 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
-import { flushHeld } from '../limits/outbox'
+import { outboxFor } from '../channels/hitl'
+import { sendHeldFor } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
@@ -67,9 +68,15 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
 
 async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bound: Bound): Promise<void> {
   const { client } = props
-  const { zendesk } = connect(props)
+  const { zendesk, settings } = connect(props)
   const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
-  await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
+  if (bound.outboxHeld) {
+    // The conversation holds messages Zendesk's limits kept back: this delivery is a chance to send them. Those the
+    // user wrote before the agent solved the ticket keep it solved: the session is over either way.
+    const { conversation } = await client.getConversation({ id: bound.conversationId })
+    const keep = event.ticket.status?.toLowerCase() === 'solved' ? { status: 'solved' } : {}
+    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, { keep }))
+  }
   switch (event.event) {
     case 'comment':
       await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
