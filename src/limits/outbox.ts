@@ -257,6 +257,7 @@ async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Pro
   const appliedStop = Boolean(stop)
 
   let sentAny = false
+  let stuck = false
   while (queue.length > 0 || stop) {
     const group = nextGroup(queue)
     const withStop = stop && group.length === queue.length ? stop : undefined
@@ -283,12 +284,21 @@ async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Pro
     }
     sentAny = true
     budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
-    if (ids.length) await markSent(props, claim, { ids, at: Date.now(), ...(commentId ? { commentId } : {}) })
     queue.splice(0, group.length)
     if (withStop) stop = undefined
+    if (!ids.length) continue
+    try {
+      await markSent(props, claim, { ids, at: Date.now(), ...(commentId ? { commentId } : {}) })
+    } catch (thrown) {
+      // The comment (and the stop with it) is on the ticket; the claim's note says so to the next holder, who marks
+      // its messages instead of writing them again. Nothing more goes before that.
+      props.logger.forBot().warn(`Held messages ${ids.join(', ')} are on Zendesk ticket ${props.ticketId}, but could not be marked sent yet: ${why(thrown)}`)
+      stuck = true
+      break
+    }
   }
 
-  const everything = queue.length === 0 && !stop
+  const everything = queue.length === 0 && !stop && !stuck
   await client.updateConversation({
     id: conversation.id,
     tags: {
@@ -300,7 +310,7 @@ async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Pro
     },
   })
   if (everything) await flagRelay(props, false)
-  else logHeld(props, queue.map((m) => m.id), stop?.status, budget, stop ? 'stop' : (queue[0]?.sender ?? 'user'))
+  else if (queue.length || stop) logHeld(props, queue.map((m) => m.id), stop?.status, budget, stop ? 'stop' : queue[0]!.sender)
   return everything
 }
 
@@ -360,8 +370,16 @@ const outboxKey = (conversation: Conversation) => ({ type: 'conversation' as con
  */
 async function takeClaim({ client, conversation }: OutboxProps): Promise<Claim | undefined> {
   const mine: Claim = { claim: randomUUID(), claimedAt: Date.now() }
-  const { state } = await client.getOrSetState({ ...outboxKey(conversation), payload: mine })
-  const current = state.payload
+  const current = await client
+    .getOrSetState({ ...outboxKey(conversation), payload: mine })
+    .then(({ state }) => state.payload)
+    // The claim may have been written before the answer was lost: then it is ours.
+    .catch((thrown: unknown) =>
+      client.getState(outboxKey(conversation)).then(
+        ({ state }) => state.payload,
+        () => Promise.reject(thrown)
+      )
+    )
   if (current.claim === mine.claim) return mine
   if (current.claim && Date.now() - current.claimedAt < CLAIM_TTL_MS) return undefined
   // Released, or left by an invocation that died: taken over with what it was writing, then read back, so that of
