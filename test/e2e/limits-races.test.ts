@@ -127,8 +127,8 @@ describe('Botpress failing half-way through held messages', () => {
     const { session, first } = await spentSession(l)
     const held = ['held a', 'held b', 'held c']
     for (const text of held) expect((await l.plugin.userSays(session, text)).status).toBe(200)
-    // More failures than the SDK's three retries of an update.
-    l.botpress.faults.serverError({ operation: 'updateMessage', count: 8, status: 500 })
+    // Every try fails, the SDK's three retries of each update included, until the stop has answered.
+    l.botpress.faults.serverError({ operation: 'updateMessage', count: 1000, status: 500 })
     expect(await l.cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
     l.botpress.faults.clear()
     expect(solved(l, session)).toBe('solved')
