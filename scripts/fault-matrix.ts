@@ -61,7 +61,7 @@ export const CASES: FaultCase[] = [
   zd('list the comments', 'agent reply', 'GET', /\/tickets\/\d+\/comments/),
   zd('read the ticket (actual assignee)', 'agent assigns', 'GET', /\/tickets\/\d+(\.json)?$/),
 
-  bp('acknowledge the message (comment id tag)', 'user message', 'updateMessage'),
+  bp('record the budget and the comment id (conversation tags)', 'user message', 'updateConversation'),
   bp('read the user', 'startHitl', 'getUser'),
   // A POST the SDK does not retry: startHitl fails with Botpress's error and no ticket; the same startHitl again
   // finds the conversation (if it was written) and goes on.
@@ -72,7 +72,7 @@ export const CASES: FaultCase[] = [
     'failure after the write': 'refused',
   }),
   bp('tag the conversation with the ticket', 'startHitl', 'updateConversation'),
-  bp('read the conversation', 'stopHitl', 'getConversation'),
+  bp('write the stop on the conversation', 'stopHitl', 'updateConversation'),
   zd('add the comment (update ticket)', 'user message', 'PUT', /\/tickets\/\d+(\.json)?$/),
   zd('create the ticket', 'startHitl', 'POST', /\/tickets(\.json)?$/),
   zd('set the stop status (update ticket)', 'stopHitl', 'PUT', /\/tickets\/\d+(\.json)?$/),

@@ -153,33 +153,29 @@ export async function deliver(
 
 /**
  * stopHitl, first step: the stop is written down (`stopPending`), so that an invocation sending held messages right
- * now applies it with them. Answers the conversation as that write left it.
+ * now applies it with them, and so that a message held after it keeps the ticket in that status. The write answers
+ * the conversation, with its ticket: it costs no more than reading it would.
  */
 export async function requestStop(client: Props['client'], conversationId: string, status: string): Promise<Conversation> {
   const { conversation } = await client.updateConversation({ id: conversationId, tags: { stopPending: status } })
-  if (Number(conversation.tags.ticketId)) return conversation
-  // No ticket, so nothing to stop.
-  await client.updateConversation({ id: conversationId, tags: { stopPending: '' } })
   return conversation
 }
 
 /** stopHitl: whatever is held, and the status, in one update. */
 export async function stop(props: OutboxProps, status: string): Promise<void> {
-  const { client, zendesk, conversation, ticketId } = props
+  const { zendesk, conversation, ticketId } = props
   if (conversation.tags.outboxHeld) return sendHeld(props)
-  // Nothing held: the status alone, as one update (the stop's own reserve of the budget).
-  const fields: StopFields = { status, additional_tags: [ENDED_BY_BOT_TAG] }
+  // Nothing held: the status alone, as one update (the stop's own reserve of the budget). The stop stays written
+  // down: a message held after it (one racing it) goes with the same status, so the ticket is not reopened.
   try {
-    await zendesk.updateTicket(ticketId, fields)
+    await zendesk.updateTicket(ticketId, { status, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     if (!is429(thrown)) throw thrown
     const budget = budgetOf(conversation)
     const blocked = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
     await raiseFlags(props, blocked)
     logHeld(props, [], status, blocked, 'stop')
-    return
   }
-  await client.updateConversation({ id: conversation.id, tags: { stopPending: '' } })
 }
 
 /** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
