@@ -17,7 +17,7 @@ import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../typ
 export function outboxFor(
   props: Props & { zendesk: ZendeskApi; settings: Settings },
   conversation: Conversation,
-  extra: Pick<OutboxProps, 'keep'> = {}
+  extra: Pick<OutboxProps, 'keep' | 'withinMs'> = {}
 ): OutboxProps {
   const { zendesk } = props
   const ticketId = Number(conversation.tags.ticketId)

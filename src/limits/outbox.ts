@@ -31,7 +31,7 @@ import { decodeBudget, encodeBudget, freshBudget, nextSlot, refused, spend, type
 const REMEMBERED = 5
 /** Longer than any invocation: a claim this old belongs to one that died. */
 const CLAIM_TTL_MS = 60_000
-/** A sender starts no comment after this long, so that it ends well inside Botpress's 60 s. */
+/** A sender prepares and starts nothing after this long, so that it ends well inside Botpress's 60 s. */
 const SENDING_MS = 20_000
 /** Rounds of "let go, look again" one invocation makes before it leaves the rest to the next one. */
 const ROUNDS = 4
@@ -57,6 +57,8 @@ export type OutboxProps = Props & {
   prepare: (message: HeldMessage) => Promise<Prepared>
   /** Fields every update of held messages carries: a ticket the agent solved stays solved. */
   keep?: Record<string, unknown>
+  /** How long this invocation may spend sending held messages (SENDING_MS unless said). */
+  withinMs?: number
 }
 
 /** The held messages one comment can carry: the oldest ones by the same author, within Zendesk's comment size. */
@@ -216,21 +218,21 @@ async function flagRelay(props: OutboxProps, held: boolean): Promise<void> {
 
 /** Sends what is held, as the one invocation holding the claim; answers without sending if another one holds it. */
 async function sendHeld(props: OutboxProps): Promise<void> {
-  const startedAt = Date.now()
+  const deadline = Date.now() + (props.withinMs ?? SENDING_MS)
   let conversation = props.conversation
   for (let round = 1; ; round++) {
     const claim = await takeClaim(props)
     if (!claim) return
     let everything: boolean
     try {
-      everything = await sendAll({ ...props, conversation }, claim, startedAt)
+      everything = await sendAll({ ...props, conversation }, claim, deadline)
     } finally {
       await releaseClaim(props, claim)
     }
     if (!everything) return
     // Held while this invocation was sending: after the claim went, so nobody else may be looking.
     const again = await lookAgain(props)
-    if (!again || round >= ROUNDS || Date.now() - startedAt > SENDING_MS) return
+    if (!again || round >= ROUNDS || Date.now() > deadline) return
     conversation = again
   }
 }
@@ -242,13 +244,17 @@ async function lookAgain(props: OutboxProps): Promise<Conversation | undefined> 
 }
 
 /** One round: sends the held messages (and a pending stop) while the budget allows; true when nothing is left. */
-async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Promise<boolean> {
+async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Promise<boolean> {
   const { zendesk, client, conversation } = props
   let budget = budgetOf(conversation)
   const stopStatus = conversation.tags.stopPending
   let stop: StopFields | undefined = stopStatus ? { status: stopStatus, additional_tags: [ENDED_BY_BOT_TAG] } : undefined
   const queue: Prepared[] = []
-  for (const message of await listHeld(props)) queue.push(await props.prepare(message))
+  for (const message of await listHeld(props)) {
+    // Preparing uploads a message's files: what is left past the deadline waits, held, for the next invocation.
+    if (queue.length && Date.now() > deadline) break
+    queue.push(await props.prepare(message))
+  }
   if (claim.sending) await settle(props, claim, queue)
   const appliedStop = Boolean(stop)
 
@@ -261,7 +267,7 @@ async function sendAll(props: OutboxProps, claim: Claim, startedAt: number): Pro
     // promise that a notice is not kept waiting by the user's budget.
     const sender: Sender = stop ? 'stop' : queue.some((m) => m.sender === 'notice') ? 'notice' : 'user'
     if ((await slotFor(props, budget, sender)) > zendeskNow(zendesk, budget)) break
-    if (sentAny && Date.now() - startedAt > SENDING_MS) break
+    if (sentAny && Date.now() > deadline) break
     const ids = group.map((m) => m.id)
     if (ids.length) await writeClaim(props, claim, { ids, at: Date.now() })
     let commentId: number | undefined

@@ -19,6 +19,8 @@ import { relayComments } from './relay'
 
 /** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
 export const MAX_BODY_BYTES = 64 * 1024
+/** What a delivery may spend sending held messages before it relays, well within Zendesk's wait for its answer. */
+const WEBHOOK_SENDING_MS = 4_000
 
 const reply = (status: number, message: string): sdk.Response => ({
   status,
@@ -75,7 +77,8 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
     // user wrote before the agent solved the ticket keep it solved: the session is over either way.
     const { conversation } = await client.getConversation({ id: bound.conversationId })
     const keep = event.ticket.status?.toLowerCase() === 'solved' ? { status: 'solved' } : {}
-    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, { keep }))
+    // Zendesk waits only some ten seconds for the answer before it calls the delivery failed: the rest waits.
+    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, { keep, withinMs: WEBHOOK_SENDING_MS }))
   }
   switch (event.event) {
     case 'comment':
