@@ -18,8 +18,7 @@
 // Botpress fail before the messages are marked sent, the next sender finds that comment on the ticket instead of
 // writing it twice.
 import { randomUUID } from 'node:crypto'
-import * as sdk from '@botpress/sdk'
-import type { Props } from '../connection'
+import { isNotFound, type Props } from '../connection'
 import { MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
@@ -211,7 +210,7 @@ async function flagRelay(props: OutboxProps, held: boolean): Promise<void> {
     await props.client.patchState({ type: 'conversation', name: 'relay', id: props.conversation.id, payload: { outboxHeld: held } })
   } catch (thrown) {
     // No relay state yet: the first delivery reads the conversation's tags, which carry the flag too.
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
+    if (isNotFound(thrown)) return
     props.logger.forBot().warn(`The webhook will not know conversation ${props.conversation.id} holds messages: ${why(thrown)}`)
   }
 }

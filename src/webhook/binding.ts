@@ -3,6 +3,7 @@
 // (or the follow-up path) put on the conversation, copied into the `relay` state on the conversation's first
 // delivery so that later deliveries check it for free.
 import * as sdk from '@botpress/sdk'
+import { isNotFound, stateOrNone } from '../connection'
 import type { Client, TIntegration } from '../types'
 
 export type Relay = TIntegration['states']['relay']['payload']
@@ -17,19 +18,11 @@ export type Bound = {
   outboxHeld: boolean
 }
 
-const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
 /** A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way. */
-export const noSuchConversation = (thrown: unknown) => notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
+export const noSuchConversation = (thrown: unknown) => isNotFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
 
-export async function readRelay(client: Client, conversationId: string): Promise<Relay | undefined> {
-  try {
-    const { state } = await client.getState({ type: 'conversation', name: 'relay', id: conversationId })
-    return state.payload
-  } catch (thrown) {
-    if (notFound(thrown)) return undefined
-    throw thrown
-  }
-}
+export const readRelay = (client: Client, conversationId: string): Promise<Relay | undefined> =>
+  stateOrNone(() => client.getState({ type: 'conversation', name: 'relay', id: conversationId }))
 
 /**
  * Writes what the delivery changed. The outbox raises and lowers its flag in the same state at any moment, so an
