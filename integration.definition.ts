@@ -321,8 +321,12 @@ export default new sdk.IntegrationDefinition({
             description: 'Messages of this conversation wait for Zendesk\'s ticket update limits (each one tagged as held)',
           },
           stopPending: {
-            title: 'Pending stop',
-            description: 'Status stopHitl asked for that is not on the ticket yet: it goes with the held messages',
+            title: 'Stop asked for',
+            description: 'Status stopHitl asked for: every later update of the ticket carries it, so no late message reopens it',
+          },
+          stopApplied: {
+            title: 'Stop applied',
+            description: 'The stop status an update of held messages is known to have put on the ticket',
           },
           deliveredMessages: {
             title: 'Delivered messages',

@@ -5,7 +5,7 @@ import { instanceTag } from '../connection'
 import { fitSubject } from '../mapping/hygiene'
 import { announceStop } from '../webhook/agents'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import { isDeletedTicket } from '../zendesk/errors'
+import { isDeletedTicket, TicketDeleted } from '../zendesk/errors'
 import type { ZendeskTicket } from '../zendesk/schemas'
 import type { Props } from '../connection'
 import type { Conversation } from './prepare'
@@ -25,7 +25,8 @@ export async function commentOnEndedTicket(
   ticketId: number,
   comment: NewComment,
   thrown: unknown,
-  fromUser: boolean
+  fromUser: boolean,
+  fields: Record<string, unknown> = {}
 ): Promise<number | undefined> {
   const { conversation, client, logger } = props
   if (isDeletedTicket(thrown)) {
@@ -34,7 +35,7 @@ export async function commentOnEndedTicket(
       return undefined
     }
     await announceStop(client, conversation.id)
-    throw new sdk.RuntimeError(
+    throw new TicketDeleted(
       `Zendesk ticket ${ticketId} was deleted in Zendesk, so the message reached no agent: the session has ended and the user is back with the bot.`
     )
   }
@@ -44,7 +45,7 @@ export async function commentOnEndedTicket(
     logger.forBot().info(`Zendesk ticket ${ticketId} is closed: the plugin's notice opened no follow-up ticket.`)
     return undefined
   }
-  return commentOnFollowUp(props, zendesk, closed, comment)
+  return commentOnFollowUp(props, zendesk, closed, comment, fields)
 }
 
 /**
@@ -53,7 +54,13 @@ export async function commentOnEndedTicket(
  * (at once, or later with a conversation read before the follow-up existed) sends the same creation under the
  * same Idempotency-Key, so Zendesk makes one follow-up for them all; each message is then a comment of its own.
  */
-async function commentOnFollowUp(props: EndedProps, zendesk: ZendeskApi, closed: ZendeskTicket, comment: NewComment): Promise<number> {
+async function commentOnFollowUp(
+  props: EndedProps,
+  zendesk: ZendeskApi,
+  closed: ZendeskTicket,
+  comment: NewComment,
+  fields: Record<string, unknown>
+): Promise<number> {
   const { conversation, client, ctx } = props
   const closedId = closed.id
   const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
@@ -72,5 +79,6 @@ async function commentOnFollowUp(props: EndedProps, zendesk: ZendeskApi, closed:
   if (conversation.tags.ticketId !== String(ticket.id)) {
     await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
   }
-  return (await zendesk.addComment(ticket.id, comment)).commentId
+  // The update's other fields go with it: a session that has ended leaves the follow-up in the stop's status.
+  return (await zendesk.addComment(ticket.id, comment, fields)).commentId
 }

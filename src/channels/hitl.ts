@@ -17,7 +17,7 @@ import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../typ
 export function outboxFor(
   props: Props & { zendesk: ZendeskApi; settings: Settings },
   conversation: Conversation,
-  extra: Pick<OutboxProps, 'keep' | 'withinMs'> = {}
+  extra: Pick<OutboxProps, 'keep' | 'withinMs' | 'ending'> = {}
 ): OutboxProps {
   const { zendesk } = props
   const ticketId = Number(conversation.tags.ticketId)
@@ -32,7 +32,7 @@ export function outboxFor(
       try {
         return (await zendesk.addComment(ticketId, comment, fields)).commentId
       } catch (thrown) {
-        return commentOnEndedTicket(context, zendesk, ticketId, comment, thrown, from === 'user')
+        return commentOnEndedTicket(context, zendesk, ticketId, comment, thrown, from === 'user', fields)
       }
     },
   }

@@ -707,8 +707,10 @@ export type TIntegration = {
                     zendeskBudget: string;
                     /** Messages held */
                     outboxHeld: string;
-                    /** Pending stop */
+                    /** Stop asked for */
                     stopPending: string;
+                    /** Stop applied */
+                    stopApplied: string;
                     /** Delivered messages */
                     deliveredMessages: string;
                 };

@@ -22,7 +22,7 @@ import { isNotFound, type Props } from '../connection'
 import { MAX_COMMENT_CHARS } from '../mapping/hygiene'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import { ZendeskError } from '../zendesk/errors'
+import { TicketDeleted, ZendeskError } from '../zendesk/errors'
 import type { TIntegration } from '../types'
 import { decodeBudget, encodeBudget, freshBudget, nextSlot, refused, spend, type Budget, type Sender } from './budget'
 
@@ -42,7 +42,6 @@ export type HeldMessage = { id: string; type: string; payload: unknown; createdA
 type Conversation = { id: string; tags: Record<string, string | undefined> }
 type Claim = TIntegration['states']['outbox']['payload']
 type Sending = NonNullable<Claim['sending']>
-type StopFields = { status: string; additional_tags: string[] }
 
 /** Writes one comment (with other fields of the same update) and answers its id; undefined when it was dropped. */
 export type SendComment = (comment: NewComment, fields: Record<string, unknown>, from: Prepared['sender']) => Promise<number | undefined>
@@ -58,6 +57,8 @@ export type OutboxProps = Props & {
   keep?: Record<string, unknown>
   /** How long this invocation may spend sending held messages (SENDING_MS unless said). */
   withinMs?: number
+  /** The session is ending (stopHitl, the agent solving): held messages may take the stop's reserve. */
+  ending?: boolean
 }
 
 /** The held messages one comment can carry: the oldest ones by the same author, within Zendesk's comment size. */
@@ -92,6 +93,9 @@ const deliveredPairs = (conversation: Conversation) => (conversation.tags.delive
 export const isDelivered = (conversation: Conversation, messageId: string) =>
   deliveredPairs(conversation).some((pair) => pair.split('=')[0] === messageId)
 
+/** The plugin relays the user's words with the user's id; its own notices carry none. */
+const senderOf = (m: HeldMessage): Prepared['sender'] => ((m.payload as { userId?: string } | undefined)?.userId ? 'user' : 'notice')
+
 const budgetOf = (conversation: Conversation) => decodeBudget(conversation.tags.zendeskBudget) ?? freshBudget(Date.now())
 const zendeskNow = (zendesk: ZendeskApi, budget: Budget) => Date.now() + (zendesk.clock?.offsetMs ?? budget.offsetMs)
 const withClock = (zendesk: ZendeskApi, budget: Budget): Budget => ({ ...budget, offsetMs: zendesk.clock?.offsetMs ?? budget.offsetMs })
@@ -101,14 +105,23 @@ const why = (thrown: unknown) => (thrown instanceof Error ? thrown.message : Str
 /**
  * When the next update for `sender` may go. Our clock and Zendesk's may differ (and a test's Zendesk runs on its
  * own): before holding anything, Zendesk is asked the time once (a read, not an update) if it has not answered yet.
+ * A ticket that fails to answer (deleted, say) leaves our clock: the update itself then meets what happened.
  */
 async function slotFor(props: OutboxProps, budget: Budget, sender: Sender): Promise<number> {
   const { zendesk, ticketId } = props
   const slot = nextSlot(budget, zendeskNow(zendesk, budget), sender)
   if (slot <= zendeskNow(zendesk, budget) || zendesk.clock) return slot
-  await zendesk.showTicket(ticketId)
+  await zendesk.showTicket(ticketId).catch(() => undefined)
   return nextSlot(budget, zendeskNow(zendesk, budget), sender)
 }
+
+/** Once stopHitl asked for a status, every later update carries it, so that no late message reopens the ticket. */
+const stopFieldsOf = (conversation: Conversation): Record<string, unknown> =>
+  conversation.tags.stopPending ? { status: conversation.tags.stopPending, additional_tags: [ENDED_BY_BOT_TAG] } : {}
+
+/** The stop asked for is not known to be on the ticket: an update must carry it, alone if nothing else goes. */
+const stopOwed = (conversation: Conversation) =>
+  Boolean(conversation.tags.stopPending) && conversation.tags.stopApplied !== conversation.tags.stopPending
 
 /**
  * A user message or a plugin notice: sent at once while the budget lasts and nothing is held before it; else held,
@@ -123,7 +136,7 @@ export async function deliver(
   if (!conversation.tags.outboxHeld && !message.held && (await slotFor(props, budget, message.sender)) <= zendeskNow(zendesk, budget)) {
     const prepared = await message.prepare()
     try {
-      const commentId = await props.send(combine([prepared]), {}, prepared.sender)
+      const commentId = await props.send(combine([prepared]), { ...props.keep, ...stopFieldsOf(conversation) }, prepared.sender)
       budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
       const remembered = [...deliveredPairs(conversation), `${message.id}=${commentId ?? 'dropped'}`].slice(-REMEMBERED)
       const fresh = await props.client
@@ -136,7 +149,7 @@ export async function deliver(
           return undefined
         })
       // Another invocation held a message meanwhile: it may be waiting for this one to finish.
-      if (fresh?.tags.outboxHeld) await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => leftHeld(props, thrown))
+      if (fresh?.tags.outboxHeld) await sendHeldFor({ ...props, conversation: fresh })
       return
     } catch (thrown) {
       if (!is429(thrown)) throw thrown
@@ -144,9 +157,14 @@ export async function deliver(
     }
   }
   const fresh = await hold(props, message.id, budget)
+  if (!fresh) return
   if ((await slotFor(props, budget, message.sender)) <= zendeskNow(zendesk, budget)) {
-    // What was held before this message goes first, and this one with it.
-    await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => leftHeld(props, thrown))
+    // What was held before this message goes first, and this one with it. A ticket deleted meanwhile is the
+    // message's own failure, as it would be sent at once.
+    await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => {
+      if (thrown instanceof TicketDeleted) throw thrown
+      leftHeld(props, thrown)
+    })
   } else {
     logHeld(props, [message.id], undefined, budget, message.sender)
   }
@@ -162,12 +180,18 @@ export async function requestStop(client: Props['client'], conversationId: strin
   return conversation
 }
 
-/** stopHitl: whatever is held, and the status, in one update. */
+/**
+ * stopHitl: whatever is held, and the status, in one update (the first, when what is held needs more than one).
+ * While another invocation sends held messages, the status goes alone: that one carries it in what it sends next.
+ */
 export async function stop(props: OutboxProps, status: string): Promise<void> {
-  const { zendesk, conversation, ticketId } = props
-  if (conversation.tags.outboxHeld) return sendHeld(props)
+  if (props.conversation.tags.outboxHeld) {
+    const outcome = await sendHeld({ ...props, ending: true })
+    if (outcome !== 'busy') return
+  }
   // Nothing held: the status alone, as one update (the stop's own reserve of the budget). The stop stays written
   // down: a message held after it (one racing it) goes with the same status, so the ticket is not reopened.
+  const { zendesk, conversation, ticketId } = props
   try {
     await zendesk.updateTicket(ticketId, { status, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
@@ -179,7 +203,7 @@ export async function stop(props: OutboxProps, status: string): Promise<void> {
   }
 }
 
-/** The webhook's hook: a delivery for the ticket is a chance to send what the conversation holds. */
+/** A delivery for the ticket, or another message: a chance to send what the conversation holds. */
 export async function sendHeldFor(props: OutboxProps): Promise<void> {
   await sendHeld(props).catch((thrown: unknown) => leftHeld(props, thrown))
 }
@@ -189,9 +213,16 @@ function leftHeld(props: OutboxProps, thrown: unknown): void {
   props.logger.forBot().warn(`Held messages of Zendesk ticket ${props.ticketId} could not be sent yet: ${why(thrown)}`)
 }
 
-/** The message is tagged as held, then the flags go up (in this order: see the top of this file). */
-async function hold(props: OutboxProps, messageId: string, budget: Budget): Promise<Conversation> {
-  await props.client.updateMessage({ id: messageId, tags: { zendeskHeld: HELD } })
+/**
+ * The message is tagged as held, then the flags go up (in this order: see the top of this file). A message Botpress
+ * delivers again after it was sent held shows its comment in the answer: it is not held again.
+ */
+async function hold(props: OutboxProps, messageId: string, budget: Budget): Promise<Conversation | undefined> {
+  const { message } = await props.client.updateMessage({ id: messageId, tags: { zendeskHeld: HELD } })
+  if (message.tags.zendeskCommentId) {
+    await props.client.updateMessage({ id: messageId, tags: { zendeskHeld: '' } })
+    return undefined
+  }
   return raiseFlags(props, budget)
 }
 
@@ -215,65 +246,77 @@ async function flagRelay(props: OutboxProps, held: boolean): Promise<void> {
   }
 }
 
-/** Sends what is held, as the one invocation holding the claim; answers without sending if another one holds it. */
-async function sendHeld(props: OutboxProps): Promise<void> {
+/** Sends what is held, as the one invocation holding the claim; 'busy' when another one holds it. */
+async function sendHeld(props: OutboxProps): Promise<'sent' | 'left' | 'busy'> {
   const deadline = Date.now() + (props.withinMs ?? SENDING_MS)
   let conversation = props.conversation
   for (let round = 1; ; round++) {
     const claim = await takeClaim(props)
-    if (!claim) return
+    if (!claim) return 'busy'
     let everything: boolean
     try {
       everything = await sendAll({ ...props, conversation }, claim, deadline)
     } finally {
       await releaseClaim(props, claim)
     }
-    if (!everything) return
+    if (!everything) return 'left'
     // Held while this invocation was sending: after the claim went, so nobody else may be looking.
     const again = await lookAgain(props)
-    if (!again || round >= ROUNDS || Date.now() > deadline) return
+    if (!again) return 'sent'
+    if (round >= ROUNDS || Date.now() > deadline) {
+      // The flags were lowered for what this invocation sent; what came since waits for the next one.
+      await raiseFlags({ ...props, conversation: again }, budgetOf(again))
+      return 'left'
+    }
     conversation = again
   }
 }
 
 async function lookAgain(props: OutboxProps): Promise<Conversation | undefined> {
   const { conversation } = await props.client.getConversation({ id: props.conversation.id })
-  if (conversation.tags.stopPending) return conversation
+  if (stopOwed(conversation)) return conversation
   return (await listHeld(props)).length ? conversation : undefined
 }
 
-/** One round: sends the held messages (and a pending stop) while the budget allows; true when nothing is left. */
+/** One round: sends the held messages (and a stop owed) while the budget allows; true when nothing is left. */
 async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Promise<boolean> {
   const { zendesk, client, conversation } = props
   let budget = budgetOf(conversation)
-  const stopStatus = conversation.tags.stopPending
-  let stop: StopFields | undefined = stopStatus ? { status: stopStatus, additional_tags: [ENDED_BY_BOT_TAG] } : undefined
+  // Every update carries the stop once it was asked for; the first one applies it.
+  const fields = { ...props.keep, ...stopFieldsOf(conversation) }
+  let owed = stopOwed(conversation)
+  const ending = props.ending || Boolean(conversation.tags.stopPending)
+  const waiting = await listHeld(props)
   const queue: Prepared[] = []
-  for (const message of await listHeld(props)) {
-    // Preparing uploads a message's files: what is left past the deadline waits, held, for the next invocation.
-    if (queue.length && Date.now() > deadline) break
-    queue.push(await props.prepare(message))
-  }
-  if (claim.sending) await settle(props, claim, queue)
-  const appliedStop = Boolean(stop)
+  const sent: string[] = []
+  if (claim.sending) await settle(props, claim, waiting, sent)
 
   let sentAny = false
   let stuck = false
-  while (queue.length > 0 || stop) {
-    const group = nextGroup(queue)
-    const withStop = stop && group.length === queue.length ? stop : undefined
+  while (waiting.length > 0 || queue.length > 0 || owed) {
     // Messages held ahead of a bot notice go out with it, on the notice's reserve: order is kept, and so is the
-    // promise that a notice is not kept waiting by the user's budget.
-    const sender: Sender = stop ? 'stop' : queue.some((m) => m.sender === 'notice') ? 'notice' : 'user'
-    if ((await slotFor(props, budget, sender)) > zendeskNow(zendesk, budget)) break
+    // promise that a notice is not kept waiting by the user's budget. The session's end may take the stop's.
+    const sender: Sender = ending ? 'stop' : [...queue.map((m) => m.sender), ...waiting.map(senderOf)].includes('notice') ? 'notice' : 'user'
+    // Once the session's end is on the ticket, no later message needs the budget: what is held goes as fast as
+    // Zendesk takes it, and a 429 is what stops it.
+    const spendFreely = ending && sentAny
+    if (spendFreely ? budget.blockedUntil > zendeskNow(zendesk, budget) : (await slotFor(props, budget, sender)) > zendeskNow(zendesk, budget)) break
     if (sentAny && Date.now() > deadline) break
+    // Prepared only now that it may go: a held message's files are uploaded once, for the comment that carries them.
+    while (waiting.length && (queue.length === 0 || nextGroup(queue).length === queue.length)) {
+      const message = waiting.shift()!
+      queue.push({ ...(await props.prepare(message)), id: message.id })
+      if (Date.now() > deadline) break
+    }
+    const group = nextGroup(queue)
     const ids = group.map((m) => m.id)
     if (ids.length) await writeClaim(props, claim, { ids, at: Date.now() })
     let commentId: number | undefined
     try {
-      if (group.length) commentId = await props.send(combine(group), { ...props.keep, ...withStop }, group[0]!.sender)
-      else await zendesk.updateTicket(props.ticketId, withStop ?? {})
+      if (group.length) commentId = await props.send(combine(group), fields, group[0]!.sender)
+      else await zendesk.updateTicket(props.ticketId, fields)
     } catch (thrown) {
+      if (thrown instanceof TicketDeleted) await dropAll(props, claim, [...queue, ...waiting].map((m) => m.id))
       if (!is429(thrown)) {
         await saveBudget(props, budget)
         throw thrown
@@ -284,12 +327,13 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
       break
     }
     sentAny = true
+    owed = false
     budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
     queue.splice(0, group.length)
-    if (withStop) stop = undefined
     if (!ids.length) continue
     try {
       await markSent(props, claim, { ids, at: Date.now(), ...(commentId ? { commentId } : {}) })
+      sent.push(...ids.map((id) => `${id}=${commentId ?? 'dropped'}`))
     } catch (thrown) {
       // The comment (and the stop with it) is on the ticket; the claim's note says so to the next holder, who marks
       // its messages instead of writing them again. Nothing more goes before that.
@@ -299,20 +343,32 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
     }
   }
 
-  const everything = queue.length === 0 && !stop && !stuck
+  const left = [...queue, ...waiting]
+  const everything = left.length === 0 && !owed && !stuck
   await client.updateConversation({
     id: conversation.id,
     tags: {
       zendeskBudget: encodeBudget(withClock(zendesk, budget)),
-      // Lowered only here, by the claim's holder, and before it lets the claim go.
-      ...(everything ? { outboxHeld: '' } : {}),
-      // A stop asked for since this round read the conversation is the same stop: it is on the ticket now.
-      ...(everything && appliedStop ? { stopPending: '' } : {}),
+      // Lowered only here, by the claim's holder, before it lets the claim go; raised again if anything is left
+      // (an earlier round of this invocation may have lowered it).
+      outboxHeld: everything ? '' : HELD,
+      ...(conversation.tags.stopPending && !owed ? { stopApplied: conversation.tags.stopPending } : {}),
+      // A message Botpress delivers again finds its comment here, as one sent at once would.
+      ...(sent.length ? { deliveredMessages: [...deliveredPairs(conversation), ...sent].slice(-REMEMBERED).join(' ') } : {}),
     },
   })
-  if (everything) await flagRelay(props, false)
-  else if (queue.length || stop) logHeld(props, queue.map((m) => m.id), stop?.status, budget, stop ? 'stop' : queue[0]!.sender)
+  await flagRelay(props, !everything)
+  if (!everything && (left.length || owed)) logHeld(props, left.map((m) => m.id), owed ? conversation.tags.stopPending : undefined, budget, ending ? 'stop' : (queue[0]?.sender ?? senderOf(waiting[0]!)))
   return everything
+}
+
+/** A deleted ticket takes no comment, ever: what was held for it goes nowhere, and is no longer held. */
+async function dropAll(props: OutboxProps, claim: Claim, ids: string[]): Promise<void> {
+  if (ids.length) await markSent(props, claim, { ids, at: Date.now() }).catch(() => undefined)
+  delete claim.sending
+  await props.client.updateConversation({ id: props.conversation.id, tags: { outboxHeld: '' } }).catch(() => undefined)
+  await flagRelay(props, false)
+  props.logger.forBot().warn(`Zendesk ticket ${props.ticketId} was deleted: ${ids.length} held message(s) reached no agent.`)
 }
 
 /** The held messages of the conversation, oldest first, as Botpress keeps them. */
@@ -330,15 +386,20 @@ async function listHeld({ client, conversation }: OutboxProps): Promise<HeldMess
 
 /**
  * A comment the last holder of the claim was writing: if it is on the ticket (its id was noted, or Zendesk shows
- * it), its messages are marked sent and leave the queue; if it is not, they are sent as any others.
+ * it), its messages are marked sent and leave the list; if it is not, they are sent as any others.
  */
-async function settle(props: OutboxProps, claim: Claim, queue: Prepared[]): Promise<void> {
+async function settle(props: OutboxProps, claim: Claim, waiting: HeldMessage[], sent: string[]): Promise<void> {
   const sending = claim.sending!
-  const group = queue.filter((m) => sending.ids.includes(m.id))
-  const commentId = group.length ? (sending.commentId ?? (await props.zendesk.findComment(props.ticketId, combine(group), sending.at))?.id) : undefined
+  const noted = waiting.filter((m) => sending.ids.includes(m.id))
+  let commentId = noted.length ? sending.commentId : undefined
+  if (noted.length && !commentId) {
+    const group = await Promise.all(noted.map(async (m) => ({ ...(await props.prepare(m)), id: m.id })))
+    commentId = (await props.zendesk.findComment(props.ticketId, combine(group), sending.at))?.id
+  }
   if (commentId) {
-    await markSent(props, claim, { ...sending, ids: group.map((m) => m.id), commentId })
-    queue.splice(0, queue.length, ...queue.filter((m) => !sending.ids.includes(m.id)))
+    await markSent(props, claim, { ...sending, ids: noted.map((m) => m.id), commentId })
+    sent.push(...noted.map((m) => `${m.id}=${commentId}`))
+    waiting.splice(0, waiting.length, ...waiting.filter((m) => !sending.ids.includes(m.id)))
   }
   // Not on the ticket (or no longer held): they go as any others, under a note of their own.
   delete claim.sending

@@ -72,19 +72,23 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   const { client } = props
   const { zendesk, settings } = connect(props)
   const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
-  if (bound.outboxHeld) {
-    // The conversation holds messages Zendesk's limits kept back: this delivery is a chance to send them. Those the
-    // user wrote before the agent solved the ticket keep it solved: the session is over either way.
-    const { conversation } = await client.getConversation({ id: bound.conversationId })
-    const keep = event.ticket.status?.toLowerCase() === 'solved' ? { status: 'solved' } : {}
-    // Zendesk waits only some ten seconds for the answer before it calls the delivery failed: the rest waits.
-    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, { keep, withinMs: WEBHOOK_SENDING_MS }))
+  const ended = ['solved', 'closed'].includes(event.ticket.status?.toLowerCase() ?? '')
+  // The conversation holds messages Zendesk's limits kept back: this delivery is a chance to send them. On a ticket
+  // the agent ended they keep it ended (a closed one passes them to a solved follow-up); the end of the session may
+  // spend the stop's reserve on them. Zendesk waits only some ten seconds for the answer: the rest waits.
+  const sendHeld = async (b: Bound, onEnded = ended) => {
+    if (!b.outboxHeld) return
+    const { conversation } = await client.getConversation({ id: b.conversationId })
+    const extra = { withinMs: WEBHOOK_SENDING_MS, ending: event.event === 'stopped' && onEnded, ...(onEnded ? { keep: { status: 'solved' } } : {}) }
+    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, extra))
   }
   switch (event.event) {
     case 'comment':
+      await sendHeld(bound)
       await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
       return
     case 'assigned': {
+      await sendHeld(bound)
       // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.
       const { ticket, users } = await zendesk.ticketWithUsers(event.ticket.id)
       const assignee = users.find((u) => u.id === ticket.assignee_id)
@@ -100,9 +104,12 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
         await relayComments(client, zendesk, target)
         const latest = (await bindingOf(client, event.ticket.id, bound.conversationId)) ?? bound
         await followMerge(client, zendesk, { bound: latest, targetId: mergedInto, instanceTag: setup.instanceTag })
+        // Held messages follow the session to the target, not to a follow-up of the closed source.
+        await sendHeld(latest, false)
         props.logger.forBot().info(`Ticket ${event.ticket.id} was merged into ticket ${mergedInto}: the conversation follows it.`)
         return
       }
+      await sendHeld(bound)
       // The update that solved the ticket may carry the agent's last words: they go first.
       await relayComments(client, zendesk, { ...target, ending: true })
       await announceStop(client, bound.conversationId)

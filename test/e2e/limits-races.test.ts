@@ -87,7 +87,7 @@ describe('held messages and the end of the session', () => {
     expect(answers.map((a) => a.status)).toEqual(racing.map(() => 200))
     // A message held after the stop went waits for the next invocation about the ticket: the agent's next action.
     l.zendesk.advanceClock(120)
-    l.zendesk.agent(l.zendesk.createAgent({ name: 'Bo', email: 'bo@example.com' }).id).note(session.ticketId, { body: 'checking' })
+    l.zendesk.agent(l.zendesk.createAgent({ name: 'Bo', email: 'bo@example.com' }).id).reply(session.ticketId, { body: 'checking' })
     await l.zendesk.settled()
     expect(counted(l, session, [...first, ...racing])).toEqual(once([...first, ...racing]))
     expect(solved(l, session)).toBe('solved')
@@ -134,7 +134,7 @@ describe('Botpress failing half-way through held messages', () => {
     expect(solved(l, session)).toBe('solved')
     // The next invocations about the conversation find the comment on the ticket instead of writing it again.
     l.zendesk.advanceClock(120)
-    l.zendesk.agent(l.zendesk.createAgent({ name: 'Di', email: 'di@example.com' }).id).note(session.ticketId, { body: 'checking' })
+    l.zendesk.agent(l.zendesk.createAgent({ name: 'Di', email: 'di@example.com' }).id).reply(session.ticketId, { body: 'checking' })
     await l.zendesk.settled()
     await l.cloud.action('stopHitl', { conversationId: session.conversationId })
     expect(counted(l, session, [...first, ...held])).toEqual(once([...first, ...held]))
@@ -149,7 +149,7 @@ describe('Botpress failing half-way through held messages', () => {
     l.botpress.faults.serverError({ operation: 'setState', path: /\/outbox$/, count: 1, status: 500, afterWrite: true })
     expect(await l.cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
     l.zendesk.advanceClock(120)
-    l.zendesk.agent(l.zendesk.createAgent({ name: 'Ed', email: 'ed@example.com' }).id).note(session.ticketId, { body: 'checking' })
+    l.zendesk.agent(l.zendesk.createAgent({ name: 'Ed', email: 'ed@example.com' }).id).reply(session.ticketId, { body: 'checking' })
     await l.zendesk.settled()
     expect(counted(l, session, [...first, ...held])).toEqual(once([...first, ...held]))
     expect(solved(l, session)).toBe('solved')
