@@ -79,6 +79,8 @@ async function commentOnFollowUp(
   if (conversation.tags.ticketId !== String(ticket.id)) {
     await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
   }
-  // The update's other fields go with it: a session that has ended leaves the follow-up in the stop's status.
-  return (await zendesk.addComment(ticket.id, comment, fields)).commentId
+  // The update's other fields go with it: a session that has ended leaves the follow-up solved (never closed: the
+  // next message would need a follow-up of its own).
+  const kept = fields.status === 'closed' ? { ...fields, status: 'solved' } : fields
+  return (await zendesk.addComment(ticket.id, comment, kept)).commentId
 }

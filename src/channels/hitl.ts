@@ -17,7 +17,7 @@ import type { HitlMessageProps, HitlMessageType, IntegrationProps } from '../typ
 export function outboxFor(
   props: Props & { zendesk: ZendeskApi; settings: Settings },
   conversation: Conversation,
-  extra: Pick<OutboxProps, 'keep' | 'withinMs' | 'ending'> = {}
+  extra: Pick<OutboxProps, 'keep' | 'withinMs' | 'ending' | 'reopened'> = {}
 ): OutboxProps {
   const { zendesk } = props
   const ticketId = Number(conversation.tags.ticketId)
@@ -27,7 +27,7 @@ export function outboxFor(
     ...extra,
     conversation,
     ticketId,
-    prepare: (message) => prepare(context, message),
+    prepare: (message, until) => prepare(context, message, undefined, until),
     send: async (comment, fields, from) => {
       try {
         return (await zendesk.addComment(ticketId, comment, fields)).commentId

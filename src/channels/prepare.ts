@@ -46,13 +46,14 @@ export async function authorOf({ client, conversation }: Pick<PrepareContext, 'c
 }
 
 /** The message's comment: its words, its files uploaded (or linked when they cannot be), within the limits above. */
-export async function prepare(context: PrepareContext, message: BotpressMessage, known?: Author): Promise<Prepared> {
+export async function prepare(context: PrepareContext, message: BotpressMessage, known?: Author, until = Infinity): Promise<Prepared> {
   const { zendesk, settings, logger } = context
   const author = known ?? (await authorOf(context, message.payload))
   const parts = outboundParts(message.type as never, message.payload as never)
   const lines = [...parts.lines]
   const uploads: string[] = []
-  const deadline = Date.now() + MESSAGE_DOWNLOAD_MS
+  // A held message sent by a webhook has only what is left of the webhook's time.
+  const deadline = Math.min(Date.now() + MESSAGE_DOWNLOAD_MS, until)
   let bytesLeft = MAX_MESSAGE_BYTES
   let skipped = 0
   for (const [index, file] of parts.files.entries()) {

@@ -52,13 +52,15 @@ export type OutboxProps = Props & {
   ticketId: number
   send: SendComment
   /** A held message, as Botpress keeps it, made ready to go. */
-  prepare: (message: HeldMessage) => Promise<Prepared>
+  prepare: (message: HeldMessage, until?: number) => Promise<Prepared>
   /** Fields every update of held messages carries: a ticket the agent solved stays solved. */
   keep?: Record<string, unknown>
   /** How long this invocation may spend sending held messages (SENDING_MS unless said). */
   withinMs?: number
   /** The session is ending (stopHitl, the agent solving): held messages may take the stop's reserve. */
   ending?: boolean
+  /** The ticket is open again (a webhook says so): a stop applied before does not close it again. */
+  reopened?: boolean
 }
 
 /** The held messages one comment can carry: the oldest ones by the same author, within Zendesk's comment size. */
@@ -117,9 +119,16 @@ async function slotFor(props: OutboxProps, budget: Budget, sender: Sender | 'end
   return at(zendeskNow(zendesk, budget))
 }
 
-/** Once stopHitl asked for a status, every later update carries it, so that no late message reopens the ticket. */
-const stopFieldsOf = (conversation: Conversation): Record<string, unknown> =>
-  conversation.tags.stopPending ? { status: conversation.tags.stopPending, additional_tags: [ENDED_BY_BOT_TAG] } : {}
+/**
+ * Once stopHitl asked for a status, every later update carries it, so that no late message reopens the ticket. A
+ * stop that closes the ticket closes it with the last update only (a closed ticket takes no comment): the ones
+ * before solve it. An agent who reopened the ticket after the stop was applied keeps it open.
+ */
+function stopFieldsOf(conversation: Conversation, opts: { last: boolean; reopened?: boolean }): Record<string, unknown> {
+  const status = conversation.tags.stopPending
+  if (!status || (opts.reopened && conversation.tags.stopApplied === status)) return {}
+  return { status: status === 'closed' && !opts.last ? 'solved' : status, additional_tags: [ENDED_BY_BOT_TAG] }
+}
 
 /** The stop asked for is not known to be on the ticket: an update must carry it, alone if nothing else goes. */
 const stopOwed = (conversation: Conversation) =>
@@ -138,7 +147,7 @@ export async function deliver(
   if (!conversation.tags.outboxHeld && !message.held && (await slotFor(props, budget, message.sender)) <= zendeskNow(zendesk, budget)) {
     const prepared = await message.prepare()
     try {
-      const commentId = await props.send(combine([prepared]), { ...props.keep, ...stopFieldsOf(conversation) }, prepared.sender)
+      const commentId = await props.send(combine([prepared]), { ...props.keep, ...stopFieldsOf(conversation, { last: false }) }, prepared.sender)
       budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
       const remembered = [...deliveredPairs(conversation), `${message.id}=${commentId ?? 'dropped'}`].slice(-REMEMBERED)
       const fresh = await props.client
@@ -150,6 +159,11 @@ export async function deliver(
           logger.forBot().warn(`Message ${message.id} is on Zendesk ticket ${props.ticketId}, but its record could not be saved: ${why(thrown)}`)
           return undefined
         })
+      // stopHitl ran while this message was on its way: the user's comment may have reopened what it solved. A
+      // message after the stop solves the ticket rather than close it, so that the next one is not a follow-up.
+      if (fresh?.tags.stopPending && !conversation.tags.stopPending) {
+        await zendesk.updateTicket(props.ticketId, stopFieldsOf(fresh, { last: false })).catch((thrown: unknown) => leftHeld(props, thrown))
+      }
       // Another invocation held a message meanwhile: it may be waiting for this one to finish.
       if (fresh?.tags.outboxHeld) await sendHeldFor({ ...props, conversation: fresh })
       return
@@ -164,7 +178,8 @@ export async function deliver(
     // What was held before this message goes first, and this one with it. A ticket deleted meanwhile is the
     // message's own failure, as it would be sent at once.
     await sendHeld({ ...props, conversation: fresh }).catch((thrown: unknown) => {
-      if (thrown instanceof TicketDeleted) throw thrown
+      // A notice never fails the plugin (its stop would fail with it): the stop is announced anyway.
+      if (thrown instanceof TicketDeleted && message.sender === 'user') throw thrown
       leftHeld(props, thrown)
     })
   } else {
@@ -195,7 +210,9 @@ export async function stop(props: OutboxProps, status: string): Promise<void> {
   // down: a message held after it (one racing it) goes with the same status, so the ticket is not reopened.
   const { zendesk, conversation, ticketId } = props
   try {
-    await zendesk.updateTicket(ticketId, { status, additional_tags: [ENDED_BY_BOT_TAG] })
+    // While another invocation sends held messages, it closes the ticket with its last one.
+    const busy = Boolean(props.conversation.tags.outboxHeld)
+    await zendesk.updateTicket(ticketId, { status: busy && status === 'closed' ? 'solved' : status, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     if (!is429(thrown)) throw thrown
     const budget = budgetOf(conversation)
@@ -285,13 +302,13 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
   const { zendesk, client, conversation } = props
   let budget = budgetOf(conversation)
   // Every update carries the stop once it was asked for; the first one applies it.
-  const fields = { ...props.keep, ...stopFieldsOf(conversation) }
+  const fieldsFor = (last: boolean) => ({ ...props.keep, ...stopFieldsOf(conversation, { last, reopened: props.reopened ?? false }) })
   let owed = stopOwed(conversation)
   const ending = props.ending || Boolean(conversation.tags.stopPending)
   const waiting = await listHeld(props)
   const queue: Prepared[] = []
   const sent: string[] = []
-  if (claim.sending) await settle(props, claim, waiting, sent)
+  if (claim.sending) await settle(props, claim, waiting, sent, deadline)
 
   let sentAny = false
   let stuck = false
@@ -306,10 +323,11 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
     // Prepared only now that it may go: a held message's files are uploaded once, for the comment that carries them.
     while (waiting.length && (queue.length === 0 || nextGroup(queue).length === queue.length)) {
       const message = waiting.shift()!
-      queue.push({ ...(await props.prepare(message)), id: message.id })
+      queue.push({ ...(await props.prepare(message, deadline)), id: message.id })
       if (Date.now() > deadline) break
     }
     const group = nextGroup(queue)
+    const fields = fieldsFor(waiting.length === 0 && group.length === queue.length)
     const ids = group.map((m) => m.id)
     if (ids.length) await writeClaim(props, claim, { ids, at: Date.now() })
     let commentId: number | undefined
@@ -389,12 +407,12 @@ async function listHeld({ client, conversation }: OutboxProps): Promise<HeldMess
  * A comment the last holder of the claim was writing: if it is on the ticket (its id was noted, or Zendesk shows
  * it), its messages are marked sent and leave the list; if it is not, they are sent as any others.
  */
-async function settle(props: OutboxProps, claim: Claim, waiting: HeldMessage[], sent: string[]): Promise<void> {
+async function settle(props: OutboxProps, claim: Claim, waiting: HeldMessage[], sent: string[], deadline: number): Promise<void> {
   const sending = claim.sending!
   const noted = waiting.filter((m) => sending.ids.includes(m.id))
   let commentId = noted.length ? sending.commentId : undefined
   if (noted.length && !commentId) {
-    const group = await Promise.all(noted.map(async (m) => ({ ...(await props.prepare(m)), id: m.id })))
+    const group = await Promise.all(noted.map(async (m) => ({ ...(await props.prepare(m, deadline)), id: m.id })))
     commentId = (await props.zendesk.findComment(props.ticketId, combine(group), sending.at))?.id
   }
   if (commentId) {

@@ -77,16 +77,25 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
   // the agent ended they keep it ended (a closed one passes them to a solved follow-up); the end of the session may
   // spend the stop's reserve on them. Zendesk waits only some ten seconds for the answer: the rest waits.
   const sendHeld = async (b: Bound, onEnded = ended) => {
-    if (!b.outboxHeld) return
+    if (!b.outboxHeld) return undefined
     const { conversation } = await client.getConversation({ id: b.conversationId })
-    const extra = { withinMs: WEBHOOK_SENDING_MS, ending: event.event === 'stopped' && onEnded, ...(onEnded ? { keep: { status: 'solved' } } : {}) }
+    const extra = {
+      withinMs: WEBHOOK_SENDING_MS,
+      ending: event.event === 'stopped' && onEnded,
+      reopened: !ended,
+      ...(onEnded ? { keep: { status: 'solved' } } : {}),
+    }
     await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, extra))
+    return conversation
   }
   switch (event.event) {
-    case 'comment':
-      await sendHeld(bound)
-      await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
+    case 'comment': {
+      // A stop applied since the trigger rendered the ticket's tags ended the session too.
+      const stopped = Boolean((await sendHeld(bound))?.tags.stopPending)
+      const endedByBot = stopped || (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG)
+      await relayComments(client, zendesk, { ...target, endedByBot })
       return
+    }
     case 'assigned': {
       await sendHeld(bound)
       // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.
@@ -102,6 +111,12 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
       const mergedInto = event.ticket.status?.toLowerCase() === 'closed' ? await mergeTargetOf(zendesk, event.ticket.id) : undefined
       if (mergedInto) {
         await relayComments(client, zendesk, target)
+        // A session that has ended stays with its ticket: following the merge would end the target's too.
+        const { conversation } = await client.getConversation({ id: bound.conversationId })
+        if (bound.relay.ended || conversation.tags.stopPending) {
+          props.logger.forBot().info(`Ticket ${event.ticket.id} was merged into ticket ${mergedInto} after its session ended: nothing follows it.`)
+          return
+        }
         const latest = (await bindingOf(client, event.ticket.id, bound.conversationId)) ?? bound
         await followMerge(client, zendesk, { bound: latest, targetId: mergedInto, instanceTag: setup.instanceTag })
         // Held messages follow the session to the target, not to a follow-up of the closed source.
