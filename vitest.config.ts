@@ -34,8 +34,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // End-to-end files start bundle processes and servers: a few at a time keeps a 2-core machine responsive.
-    maxWorkers: 2,
+    // End-to-end files start bundle processes and servers, then spend much of their time waiting on them (retry
+    // back-offs the SDK and the transport sleep, the media budget, Zendesk's deliveries): with two files at a time
+    // a 2-core machine sat a third idle; three keep it busy and still responsive.
+    maxWorkers: 3,
     // Test files share their worker's process instead of starting one each: a fresh process re-imports vitest and
     // the emulators and compiles again the OpenAPI validators a file uses, which made up a third of the suite's
     // CPU. Files run one after the other in a worker; each starts and closes its own emulators and bundle
