@@ -193,13 +193,6 @@ export default new sdk.IntegrationDefinition({
         triggerIds: z.array(z.number()).title('Trigger IDs').describe('IDs of the Zendesk triggers this integration created'),
         botUserId: z.number().title('Bot Zendesk user ID').describe('ID of the Zendesk end user that authors the bot\'s comments'),
         instanceTag: z.string().title('Instance tag').describe('Tag on every ticket this integration instance created'),
-        heldConversations: z
-          .array(z.string())
-          .optional()
-          .title('Conversations with held messages')
-          .describe(
-            'Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest'
-          ),
       }),
     },
     signingSecret: {
@@ -262,29 +255,27 @@ export default new sdk.IntegrationDefinition({
           .optional()
           .title('Session ended')
           .describe('hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note'),
+        outboxHeld: z
+          .boolean()
+          .optional()
+          .title('Messages held')
+          .describe('The conversation holds messages Zendesk\'s ticket update limits kept back: a webhook for its ticket sends them'),
       }),
     },
     outbox: {
       type: 'conversation',
       schema: z.object({
-        messages: z
-          .array(
-            z.object({
-              id: z.string().title('Message ID').describe('Botpress ID of the held message'),
-              sender: z.enum(['user', 'notice']).title('Sender').describe('The end user, or the bot for a notice'),
-              authorId: z.number().title('Author').describe('Zendesk ID of the comment author'),
-              text: z.string().title('Text').describe('The comment text of this message'),
-              uploads: z.array(z.string()).title('Uploads').describe('Zendesk upload tokens of its attachments'),
-              heldAt: z.number().title('Held at').describe('Zendesk time the message was held at (ms since epoch)'),
-            })
-          )
-          .title('Held messages')
-          .describe('Messages the ticket update limit kept back, oldest first'),
-        stopStatus: z
-          .string()
+        claim: z.string().title('Claim').describe('Random value of the invocation sending the held messages now; one sends at a time'),
+        claimedAt: z.number().title('Claimed at').describe('When the claim was taken (ms since epoch): an older one belongs to an invocation that died'),
+        sending: z
+          .object({
+            ids: z.array(z.string()).title('Message IDs').describe('The held messages of the comment being written'),
+            at: z.number().title('At').describe('When the comment was sent (ms since epoch)'),
+            commentId: z.number().optional().title('Comment ID').describe('The comment they became, once Zendesk answered'),
+          })
           .optional()
-          .title('Pending stop')
-          .describe('Status a stopHitl Zendesk refused for a while (429) still has to set'),
+          .title('Comment being written')
+          .describe('Held messages whose comment may be on the ticket already: the next sender checks before writing it again'),
       }),
     },
     stop: {
@@ -325,6 +316,18 @@ export default new sdk.IntegrationDefinition({
             title: 'Ticket update budget',
             description: 'Updates this conversation may still make to its ticket under Zendesk\'s rate limits, and when',
           },
+          outboxHeld: {
+            title: 'Messages held',
+            description: 'Messages of this conversation wait for Zendesk\'s ticket update limits (each one tagged as held)',
+          },
+          stopPending: {
+            title: 'Stop asked for',
+            description: 'Status stopHitl asked for: every later update of the ticket carries it, so no late message reopens it',
+          },
+          stopApplied: {
+            title: 'Stop applied',
+            description: 'The stop status an update of held messages is known to have put on the ticket',
+          },
           deliveredMessages: {
             title: 'Delivered messages',
             description: 'IDs of the latest messages already on the ticket, so a message Botpress delivers again makes no second comment',
@@ -334,6 +337,10 @@ export default new sdk.IntegrationDefinition({
       message: {
         tags: {
           zendeskCommentId: { title: 'Zendesk comment ID', description: 'ID of the Zendesk comment of this message' },
+          zendeskHeld: {
+            title: 'Held back',
+            description: '"yes" while Zendesk\'s ticket update limits keep the message back; removed once it is on the ticket',
+          },
         },
       },
     },

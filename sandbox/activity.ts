@@ -163,10 +163,11 @@ export class ActivityLog {
 }
 
 /** The integration's outbox (src/limits/outbox.ts): what Zendesk's ticket update limits hold back, said plainly. */
-function heldNote(c: { operation: string; path: string; body: unknown }): string {
-  if (c.operation !== 'setState' || !c.path.endsWith('/outbox')) return ''
-  const held = (c.body as { payload?: { messages?: unknown[] } } | undefined)?.payload?.messages?.length ?? 0
-  return held ? ` (${held} message${held > 1 ? 's' : ''} held back by Zendesk's ticket update limits)` : ' (held messages sent)'
+function heldNote(c: { operation: string; body: unknown }): string {
+  if (c.operation !== 'updateMessage') return ''
+  const held = (c.body as { tags?: Record<string, string> } | undefined)?.tags?.zendeskHeld
+  if (held === 'yes') return " (message held back by Zendesk's ticket update limits)"
+  return held === '' ? ' (held message sent)' : ''
 }
 
 /** The page's order: by start; of two calls started in the same millisecond, the longer one made the other. */

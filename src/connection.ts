@@ -1,9 +1,12 @@
 // Everything a handler needs to talk to Zendesk for this integration instance.
 import * as sdk from '@botpress/sdk'
 import { authorizerFor } from './auth/credentials'
+import { isNotFound } from './state'
 import { readSettings, type Settings } from './config'
 import { ZendeskApi } from './zendesk/client'
 import type { Client, Context, Logger, TIntegration } from './types'
+
+export { isNotFound, stateOrNone } from './state'
 
 export type Props = { ctx: Context; client: Client; logger: Logger }
 export type Setup = TIntegration['states']['zendesk']['payload']
@@ -21,7 +24,7 @@ export async function readSetup({ client, ctx }: Pick<Props, 'client' | 'ctx'>):
     const { state } = await client.getState({ type: 'integration', name: 'zendesk', id: ctx.integrationId })
     return state.payload
   } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') {
+    if (isNotFound(thrown)) {
       throw new sdk.RuntimeError('The integration is not set up in Zendesk yet: save its configuration again so it registers.')
     }
     throw thrown

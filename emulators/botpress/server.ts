@@ -311,6 +311,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
         serverErrors = []
         delays = []
       },
+      pending: () => serverErrors.reduce((n, f) => n + f.left, 0),
     },
 
     createUserAsBot: (p) => structuredClone(store.createUser({ tags: p.tags ?? {}, name: p.name, pictureUrl: p.pictureUrl })),

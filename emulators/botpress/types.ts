@@ -107,6 +107,8 @@ export interface BotpressEmulator {
     serverError(p: ServerErrorFault): void
     delay(p: DelayFault): void
     clear(): void
+    /** Server errors injected and not answered yet: a fault no request met says its test tested nothing. */
+    pending(): number
   }
   /** Answers `callAction` for this action type (an action of another integration, called through the API). */
   actions: Map<string, ActionHandler>

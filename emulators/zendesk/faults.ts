@@ -79,6 +79,11 @@ export class ApiFaults {
     return { reached, release }
   }
 
+  /** Rate limits and server errors injected and not answered yet: a fault no request met tested nothing. */
+  pending(): number {
+    return [...this.rateLimits, ...this.serverErrors].reduce((n, f) => n + f.remaining, 0)
+  }
+
   clear(): void {
     this.rateLimits = []
     this.serverErrors = []

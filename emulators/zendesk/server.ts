@@ -102,6 +102,8 @@ export interface ZendeskEmulator {
     holdDeliveries(): void
     releaseDeliveries(): Promise<void>
     staleSignatureTimestamp(seconds: number): void
+    /** API rate limits and server errors injected and not answered yet. */
+    pending(): number
     clear(): void
   }
 }
@@ -401,6 +403,7 @@ export async function startZendeskEmulator(opts: ZendeskEmulatorOptions = {}): P
     faults: {
       rateLimit: (p) => faults.rateLimit(p),
       serverError: (p) => faults.serverError(p),
+      pending: () => faults.pending(),
       delay: (p) => faults.delay(p),
       hold: (p) => faults.hold(p),
       duplicateDeliveries: (times) => void (dispatcher.duplicates = Math.max(1, times)),

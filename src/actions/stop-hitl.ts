@@ -1,20 +1,25 @@
+import { outboxFor } from '../channels/hitl'
 import { connect } from '../connection'
-import { stopWithOutbox } from '../limits/outbox'
-import { ENDED_BY_BOT_TAG } from '../setup/triggers'
-import type { NewComment } from '../zendesk/client'
+import { requestStop, stop } from '../limits/outbox'
+import { isTransient } from '../webhook/failures'
 import { isDeletedTicket } from '../zendesk/errors'
 import type { ActionOutput, ActionProps } from '../types'
 
 export async function stopHitl(props: ActionProps<'stopHitl'>): Promise<ActionOutput<'stopHitl'>> {
   const { input, client, logger } = props
   const { settings, zendesk } = connect(props)
-  const { conversation } = await client.getConversation({ id: input.conversationId })
+  const conversation = await requestStop(client, input.conversationId, settings.stopStatus)
   const ticketId = Number(conversation.tags.ticketId)
   if (!ticketId) return {}
   try {
-    // What the ticket update limits held back goes with the status, in the same update.
-    const send = async (comment: NewComment, fields?: Record<string, unknown>) => (await zendesk.addComment(ticketId, comment, fields)).commentId
-    await stopWithOutbox({ ...props, zendesk, conversation, ticketId, send }, { status: settings.stopStatus, additional_tags: [ENDED_BY_BOT_TAG] })
+    // What the ticket update limits held back goes with the status, in the same update. The stop is written down
+    // already, and sending it again finds what the first attempt did: a blip of Botpress or Zendesk gets one retry.
+    const outbox = outboxFor({ ...props, zendesk, settings }, conversation)
+    await stop(outbox, settings.stopStatus).catch((thrown: unknown) => {
+      if (!isTransient(thrown)) throw thrown
+      logger.forBot().warn(`Stopping the session on Zendesk ticket ${ticketId} failed once, tried again: ${thrown instanceof Error ? thrown.message : thrown}`)
+      return stop(outbox, settings.stopStatus)
+    })
   } catch (thrown) {
     // A deleted ticket, or a closed one (it refuses every update): the session is over already, which is what was
     // asked. Failing here would leave the plugin's session active, and every later stop would fail the same way.

@@ -7,6 +7,7 @@ import { ZendeskApi } from '../zendesk/client'
 import { ZendeskError } from '../zendesk/errors'
 import type { TokenResponse } from '../zendesk/schemas'
 import type { Authorizer } from '../zendesk/transport'
+import { stateOrNone } from '../state'
 import type { Client, Context, Logger } from '../types'
 
 type StoredCredentials = {
@@ -49,13 +50,8 @@ export class CredentialStore {
   public constructor(private readonly deps: Deps) {}
 
   public async read(): Promise<StoredCredentials | undefined> {
-    try {
-      const { state } = await this.deps.client.getState({ type: 'integration', name: 'credentials', id: this.deps.ctx.integrationId })
-      return state.payload as StoredCredentials
-    } catch (thrown) {
-      if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return undefined
-      throw thrown
-    }
+    const payload = await stateOrNone(() => this.deps.client.getState({ type: 'integration', name: 'credentials', id: this.deps.ctx.integrationId }))
+    return payload as StoredCredentials | undefined
   }
 
   public async write(credentials: StoredCredentials): Promise<void> {

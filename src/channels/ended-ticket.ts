@@ -5,33 +5,37 @@ import { instanceTag } from '../connection'
 import { fitSubject } from '../mapping/hygiene'
 import { announceStop } from '../webhook/agents'
 import type { NewComment, ZendeskApi } from '../zendesk/client'
-import { isDeletedTicket } from '../zendesk/errors'
+import { isDeletedTicket, TicketDeleted } from '../zendesk/errors'
 import type { ZendeskTicket } from '../zendesk/schemas'
-import type { HitlMessageProps } from '../types'
+import type { Props } from '../connection'
+import type { Conversation } from './prepare'
+
+type EndedProps = Props & { conversation: Conversation }
 
 /**
  * The id of the comment the message became, or undefined when it has nowhere to go. `thrown` is what Zendesk
  * answered to the comment on ticket `ticketId`; anything but an ended ticket is thrown again.
  *
- * Only the user's own words open a follow-up: a plugin notice (no `payload.userId`, such as the one it posts
- * before every stop) to an ended ticket is dropped, so it never opens a ticket nor fails the plugin's stop.
+ * Only the user's own words (`fromUser`) open a follow-up: a plugin notice (such as the one it posts before every
+ * stop) to an ended ticket is dropped, so it never opens a ticket nor fails the plugin's stop.
  */
 export async function commentOnEndedTicket(
-  props: HitlMessageProps,
+  props: EndedProps,
   zendesk: ZendeskApi,
   ticketId: number,
   comment: NewComment,
-  thrown: unknown
+  thrown: unknown,
+  fromUser: boolean,
+  fields: Record<string, unknown> = {}
 ): Promise<number | undefined> {
   const { conversation, client, logger } = props
-  const fromUser = Boolean((props.payload as { userId?: string }).userId)
   if (isDeletedTicket(thrown)) {
     if (!fromUser) {
       logger.forBot().info(`Zendesk ticket ${ticketId} was deleted: the plugin's notice was not added to any ticket.`)
       return undefined
     }
     await announceStop(client, conversation.id)
-    throw new sdk.RuntimeError(
+    throw new TicketDeleted(
       `Zendesk ticket ${ticketId} was deleted in Zendesk, so the message reached no agent: the session has ended and the user is back with the bot.`
     )
   }
@@ -41,7 +45,7 @@ export async function commentOnEndedTicket(
     logger.forBot().info(`Zendesk ticket ${ticketId} is closed: the plugin's notice opened no follow-up ticket.`)
     return undefined
   }
-  return commentOnFollowUp(props, zendesk, closed, comment)
+  return commentOnFollowUp(props, zendesk, closed, comment, fields)
 }
 
 /**
@@ -50,7 +54,13 @@ export async function commentOnEndedTicket(
  * (at once, or later with a conversation read before the follow-up existed) sends the same creation under the
  * same Idempotency-Key, so Zendesk makes one follow-up for them all; each message is then a comment of its own.
  */
-async function commentOnFollowUp(props: HitlMessageProps, zendesk: ZendeskApi, closed: ZendeskTicket, comment: NewComment): Promise<number> {
+async function commentOnFollowUp(
+  props: EndedProps,
+  zendesk: ZendeskApi,
+  closed: ZendeskTicket,
+  comment: NewComment,
+  fields: Record<string, unknown>
+): Promise<number> {
   const { conversation, client, ctx } = props
   const closedId = closed.id
   const requesterId = Number(conversation.tags.requesterZendeskId) || closed.requester_id
@@ -69,5 +79,6 @@ async function commentOnFollowUp(props: HitlMessageProps, zendesk: ZendeskApi, c
   if (conversation.tags.ticketId !== String(ticket.id)) {
     await client.updateConversation({ id: conversation.id, tags: { ticketId: String(ticket.id) } })
   }
-  return (await zendesk.addComment(ticket.id, comment)).commentId
+  // The update's other fields go with it: a session that has ended leaves the follow-up in the stop's status.
+  return (await zendesk.addComment(ticket.id, comment, fields)).commentId
 }

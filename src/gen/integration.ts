@@ -687,6 +687,8 @@ export type TIntegration = {
                 tags: {
                     /** Zendesk comment ID */
                     zendeskCommentId: string;
+                    /** Held back */
+                    zendeskHeld: string;
                 };
             };
             conversation: {
@@ -703,6 +705,12 @@ export type TIntegration = {
                     heldAssigneeId: string;
                     /** Ticket update budget */
                     zendeskBudget: string;
+                    /** Messages held */
+                    outboxHeld: string;
+                    /** Stop asked for */
+                    stopPending: string;
+                    /** Stop applied */
+                    stopApplied: string;
                     /** Delivered messages */
                     deliveredMessages: string;
                 };
@@ -758,8 +766,6 @@ export type TIntegration = {
                 botUserId: number;
                 /** Tag on every ticket this integration instance created */
                 instanceTag: string;
-                /** Conversations whose outbox holds messages the ticket update limits kept back: a webhook for their ticket sends them. Patched alone, never written with the rest */
-                heldConversations?: string[];
             };
         };
         signingSecret: {
@@ -825,28 +831,26 @@ export type TIntegration = {
                 firstAgentId?: string;
                 /** hitlStopped was sent: later replies reach nobody, and the agent is told so in an internal note */
                 ended?: boolean;
+                /** The conversation holds messages Zendesk's ticket update limits kept back: a webhook for its ticket sends them */
+                outboxHeld?: boolean;
             };
         };
         outbox: {
             type: "conversation";
             payload: {
-                /** Messages the ticket update limit kept back, oldest first */
-                messages: Array<{
-                    /** Botpress ID of the held message */
-                    id: string;
-                    /** The end user, or the bot for a notice */
-                    sender: "user" | "notice";
-                    /** Zendesk ID of the comment author */
-                    authorId: number;
-                    /** The comment text of this message */
-                    text: string;
-                    /** Zendesk upload tokens of its attachments */
-                    uploads: string[];
-                    /** Zendesk time the message was held at (ms since epoch) */
-                    heldAt: number;
-                }>;
-                /** Status a stopHitl Zendesk refused for a while (429) still has to set */
-                stopStatus?: string;
+                /** Random value of the invocation sending the held messages now; one sends at a time */
+                claim: string;
+                /** When the claim was taken (ms since epoch): an older one belongs to an invocation that died */
+                claimedAt: number;
+                /** Held messages whose comment may be on the ticket already: the next sender checks before writing it again */
+                sending?: {
+                    /** The held messages of the comment being written */
+                    ids: string[];
+                    /** When the comment was sent (ms since epoch) */
+                    at: number;
+                    /** The comment they became, once Zendesk answered */
+                    commentId?: number;
+                };
             };
         };
         stop: {

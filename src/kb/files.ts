@@ -2,6 +2,7 @@
 // its files by the tags `source: knowledge-base` and `kbId` (as Botpress's own file synchronizer tags them);
 // the `zendesk*` tags let a bot builder, and the next sync, find an article's file.
 import * as sdk from '@botpress/sdk'
+import { isNotFound } from '../connection'
 import type { HelpCenterArticle } from '../zendesk/help-center'
 import type { Client } from '../types'
 import { articleDocument } from './markdown'
@@ -89,7 +90,7 @@ export async function deleteArticleFile(client: Client, kbId: string, file: Arti
     await client.deleteFile({ id: file.id })
   } catch (thrown) {
     // Another sync running at the same time removed it first: what was asked is done.
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return
+    if (isNotFound(thrown)) return
     throw new sdk.RuntimeError(
       `Botpress did not remove the file of Help Center article ${file.articleId} (${file.locale}) from knowledge base ${kbId}: ${reasonOf(thrown)}. Run "Sync Knowledge Base" again: it removes what this run left.`
     )

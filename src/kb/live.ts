@@ -3,7 +3,7 @@
 // https://developer.zendesk.com/api-reference/webhooks/event-types/article-events/
 import * as sdk from '@botpress/sdk'
 import { z } from 'zod'
-import { connect, instanceTag, type Props } from '../connection'
+import { connect, instanceTag, stateOrNone, type Props } from '../connection'
 import { TRIGGER_TITLE_PREFIX } from '../setup/triggers'
 import { verify } from '../webhook/verify'
 import { HelpCenter, type HelpCenterArticle } from '../zendesk/help-center'
@@ -34,13 +34,7 @@ const reply = (status: number, message: string): sdk.Response => ({
 })
 
 async function readHelpCenterSetup({ client, ctx }: Pick<Props, 'client' | 'ctx'>): Promise<HelpCenterSetup | undefined> {
-  try {
-    const { state } = await client.getState({ type: 'integration', name: 'helpCenter', id: ctx.integrationId })
-    return state.payload
-  } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return undefined
-    throw thrown
-  }
+  return stateOrNone(() => client.getState({ type: 'integration', name: 'helpCenter', id: ctx.integrationId }))
 }
 
 /** Called by register: subscribes to article events when the sync is on, and unsubscribes when it is off. */

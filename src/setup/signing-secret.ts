@@ -4,8 +4,7 @@
 // register is the only writer of the setup. A re-read secret is kept in a state of its own, bound to the webhook it
 // was read for: a re-read that finishes after a newer register (a new webhook, a new secret) is then simply unused,
 // instead of writing the old webhook's secret over the new setup.
-import * as sdk from '@botpress/sdk'
-import { connect, type Setup } from '../connection'
+import { connect, stateOrNone, type Setup } from '../connection'
 import type { WebhookProps } from '../types'
 import { verify, type Verdict } from '../webhook/verify'
 
@@ -32,13 +31,7 @@ export async function verifyWithRotation(props: WebhookProps, raw: string, setup
 }
 
 async function readReRead({ client, ctx }: WebhookProps, webhookId: string): Promise<ReRead | undefined> {
-  let found: ReRead
-  try {
-    found = (await client.getState({ type: 'integration', name: 'signingSecret', id: ctx.integrationId })).state.payload
-  } catch (thrown) {
-    if (sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound') return undefined
-    throw thrown
-  }
+  const found = await stateOrNone(() => client.getState({ type: 'integration', name: 'signingSecret', id: ctx.integrationId }))
   // A secret read for an earlier webhook says nothing about this one.
-  return found.webhookId === webhookId ? found : undefined
+  return found?.webhookId === webhookId ? found : undefined
 }

@@ -3,6 +3,7 @@
 // (or the follow-up path) put on the conversation, copied into the `relay` state on the conversation's first
 // delivery so that later deliveries check it for free.
 import * as sdk from '@botpress/sdk'
+import { isNotFound, stateOrNone } from '../connection'
 import type { Client, TIntegration } from '../types'
 
 export type Relay = TIntegration['states']['relay']['payload']
@@ -13,24 +14,27 @@ export type Bound = {
   rebound: boolean
   /** An agent assigned before the session started, not announced yet (read with the tags, on a rebinding). */
   heldAssigneeId?: string
+  /** The conversation holds messages Zendesk's ticket update limits kept back (src/limits/outbox.ts). */
+  outboxHeld: boolean
 }
 
-const notFound = (thrown: unknown) => sdk.isApiError(thrown) && thrown.type === 'ResourceNotFound'
 /** A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way. */
-export const noSuchConversation = (thrown: unknown) => notFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
+export const noSuchConversation = (thrown: unknown) => isNotFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
 
-export async function readRelay(client: Client, conversationId: string): Promise<Relay | undefined> {
-  try {
-    const { state } = await client.getState({ type: 'conversation', name: 'relay', id: conversationId })
-    return state.payload
-  } catch (thrown) {
-    if (notFound(thrown)) return undefined
-    throw thrown
-  }
+export const readRelay = (client: Client, conversationId: string): Promise<Relay | undefined> =>
+  stateOrNone(() => client.getState({ type: 'conversation', name: 'relay', id: conversationId }))
+
+/**
+ * Writes what the delivery changed. The outbox raises and lowers its flag in the same state at any moment, so an
+ * existing state is patched with everything but that flag; a state written anew (a rebinding) takes the flag from
+ * the conversation's tags, read with the binding.
+ */
+export async function writeRelay(client: Client, bound: Bound, relay: Relay): Promise<void> {
+  const key = { type: 'conversation' as const, name: 'relay' as const, id: bound.conversationId }
+  const { outboxHeld: _, ...changed } = relay
+  if (bound.rebound) await client.setState({ ...key, payload: { ...changed, ...(bound.outboxHeld ? { outboxHeld: true } : {}) } })
+  else await client.patchState({ ...key, payload: changed })
 }
-
-export const writeRelay = (client: Client, conversationId: string, relay: Relay) =>
-  client.setState({ type: 'conversation', name: 'relay', id: conversationId, payload: relay })
 
 /**
  * The conversation bound to `ticketId`, or undefined when the ticket's pointer leads to a conversation bound to
@@ -40,17 +44,25 @@ export const writeRelay = (client: Client, conversationId: string, relay: Relay)
 export async function bindingOf(client: Client, ticketId: number, conversationId: string): Promise<Bound | undefined> {
   if (!conversationId) return undefined
   const relay = await readRelay(client, conversationId)
-  if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false }
+  if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false, outboxHeld: Boolean(relay.outboxHeld) }
   let tagged: number
   let heldAssigneeId: string | undefined
+  let outboxHeld: boolean
   try {
     const { conversation } = await client.getConversation({ id: conversationId })
     tagged = Number(conversation.tags.ticketId)
     heldAssigneeId = conversation.tags.heldAssigneeId || undefined
+    outboxHeld = Boolean(conversation.tags.outboxHeld)
   } catch (thrown) {
     if (noSuchConversation(thrown)) return undefined
     throw thrown
   }
   if (tagged !== ticketId) return undefined
-  return { conversationId, relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId }, rebound: true, ...(heldAssigneeId ? { heldAssigneeId } : {}) }
+  return {
+    conversationId,
+    relay: { relayedUpTo: 0, agents: {}, ...relay, ticketId },
+    rebound: true,
+    outboxHeld,
+    ...(heldAssigneeId ? { heldAssigneeId } : {}),
+  }
 }

@@ -3,7 +3,8 @@
 import * as sdk from '@botpress/sdk'
 import { finishAuthorization, startAuthorization } from '../auth/connect'
 import { connect, readSetup, type Setup } from '../connection'
-import { flushHeld } from '../limits/outbox'
+import { outboxFor } from '../channels/hitl'
+import { sendHeldFor } from '../limits/outbox'
 import { verifyWithRotation } from '../setup/signing-secret'
 import { ENDED_BY_BOT_TAG } from '../setup/triggers'
 import { ARTICLE_EVENT_PATH, handleArticleEvent } from '../kb/live'
@@ -18,6 +19,8 @@ import { relayComments } from './relay'
 
 /** Our trigger bodies are a few hundred bytes; anything this large is not from them. */
 export const MAX_BODY_BYTES = 64 * 1024
+/** What a delivery may spend sending held messages before it relays, well within Zendesk's wait for its answer. */
+const WEBHOOK_SENDING_MS = 4_000
 
 const reply = (status: number, message: string): sdk.Response => ({
   status,
@@ -67,14 +70,25 @@ export async function handler(props: WebhookProps): Promise<sdk.Response> {
 
 async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bound: Bound): Promise<void> {
   const { client } = props
-  const { zendesk } = connect(props)
+  const { zendesk, settings } = connect(props)
   const target = { ticketId: event.ticket.id, bound, botUserId: setup.botUserId }
-  await flushHeld({ ...props, zendesk }, bound.conversationId, setup.heldConversations)
+  const ended = ['solved', 'closed'].includes(event.ticket.status?.toLowerCase() ?? '')
+  // The conversation holds messages Zendesk's limits kept back: this delivery is a chance to send them. On a ticket
+  // the agent ended they keep it ended (a closed one passes them to a solved follow-up); the end of the session may
+  // spend the stop's reserve on them. Zendesk waits only some ten seconds for the answer: the rest waits.
+  const sendHeld = async (b: Bound, onEnded = ended) => {
+    if (!b.outboxHeld) return
+    const { conversation } = await client.getConversation({ id: b.conversationId })
+    const extra = { withinMs: WEBHOOK_SENDING_MS, ending: event.event === 'stopped' && onEnded, ...(onEnded ? { keep: { status: 'solved' } } : {}) }
+    await sendHeldFor(outboxFor({ ...props, zendesk, settings }, conversation, extra))
+  }
   switch (event.event) {
     case 'comment':
+      await sendHeld(bound)
       await relayComments(client, zendesk, { ...target, endedByBot: (event.ticket.tags ?? '').split(/\s+/).includes(ENDED_BY_BOT_TAG) })
       return
     case 'assigned': {
+      await sendHeld(bound)
       // Deliveries may come in any order: the ticket says who is assigned now, not the delivery.
       const { ticket, users } = await zendesk.ticketWithUsers(event.ticket.id)
       const assignee = users.find((u) => u.id === ticket.assignee_id)
@@ -90,9 +104,12 @@ async function route(props: WebhookProps, setup: Setup, event: WebhookEvent, bou
         await relayComments(client, zendesk, target)
         const latest = (await bindingOf(client, event.ticket.id, bound.conversationId)) ?? bound
         await followMerge(client, zendesk, { bound: latest, targetId: mergedInto, instanceTag: setup.instanceTag })
+        // Held messages follow the session to the target, not to a follow-up of the closed source.
+        await sendHeld(latest, false)
         props.logger.forBot().info(`Ticket ${event.ticket.id} was merged into ticket ${mergedInto}: the conversation follows it.`)
         return
       }
+      await sendHeld(bound)
       // The update that solved the ticket may carry the agent's last words: they go first.
       await relayComments(client, zendesk, { ...target, ending: true })
       await announceStop(client, bound.conversationId)

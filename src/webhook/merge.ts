@@ -33,5 +33,5 @@ export async function followMerge(
   const { conversationId, relay } = p.bound
   await zendesk.updateTicket(p.targetId, { external_id: conversationId, additional_tags: [p.instanceTag, 'botpress_hitl'] })
   await client.updateConversation({ id: conversationId, tags: { ticketId: String(p.targetId) } })
-  await writeRelay(client, conversationId, { ...relay, ticketId: p.targetId })
+  await writeRelay(client, p.bound, { ...relay, ticketId: p.targetId })
 }

@@ -73,12 +73,12 @@ export async function relayComments(
   const { comments, users } = await commentsSince(zendesk, p.ticketId, relay.relayedUpTo)
   const fresh = relayable(comments, users, p.botUserId)
   if (!fresh.length) {
-    if (p.bound.rebound || relay.ended !== p.bound.relay.ended) await writeRelay(client, conversationId, relay)
+    if (p.bound.rebound || relay.ended !== p.bound.relay.ended) await writeRelay(client, p.bound, relay)
     return 0
   }
   if (p.bound.relay.ended || p.endedByBot) {
     await tellAgentsTheSessionEnded(zendesk, p.ticketId, fresh)
-    await writeRelay(client, conversationId, { ...relay, relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)) })
+    await writeRelay(client, p.bound, { ...relay, relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)) })
     return 0
   }
 
@@ -99,7 +99,7 @@ export async function relayComments(
       relayed++
     }
   }
-  await writeRelay(client, conversationId, {
+  await writeRelay(client, p.bound, {
     ...relay,
     relayedUpTo: Math.max(relay.relayedUpTo, ...fresh.map((c) => c.id)),
     agents,

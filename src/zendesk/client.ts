@@ -215,13 +215,14 @@ export class ZendeskApi {
         const ambiguous = thrown instanceof ZendeskError && (thrown.status === undefined || thrown.status >= 500)
         if (!ambiguous || attempt >= 3) throw thrown
         // A look-up failing too says less than the write's own failure, which is the one reported.
-        const written = await this.findWrittenComment(ticketId, comment, startedAt).catch(() => Promise.reject(thrown))
+        const written = await this.findComment(ticketId, comment, startedAt).catch(() => Promise.reject(thrown))
         if (written) return { commentId: written.id, ticket: await this.showTicket(ticketId) }
       }
     }
   }
 
-  private async findWrittenComment(ticketId: number, comment: NewComment, since: number): Promise<ZendeskComment | undefined> {
+  /** The newest comment like `comment` written since `since` (our clock), if there is one. */
+  public async findComment(ticketId: number, comment: NewComment, since: number): Promise<ZendeskComment | undefined> {
     const { comments } = await this.listComments(ticketId, { newestFirst: true, pageSize: 10 })
     const same = (c: ZendeskComment) =>
       (comment.author_id === undefined || c.author_id === comment.author_id) &&

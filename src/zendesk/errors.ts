@@ -58,7 +58,10 @@ function answerOf(f: ZendeskFailure): string {
 
 /** Zendesk's answer about a ticket that was deleted: the API no longer shows it ("Deleted tickets" view only). */
 export const isDeletedTicket = (thrown: unknown) =>
-  thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound'
+  (thrown instanceof ZendeskError && thrown.status === 404 && thrown.failure.error === 'RecordNotFound') || thrown instanceof TicketDeleted
+
+/** A user's message met a ticket deleted in Zendesk: it reached no agent, and the session has ended. */
+export class TicketDeleted extends sdk.RuntimeError {}
 
 function describeFailure(f: ZendeskFailure): string {
   if (f.status === undefined && f.cause !== undefined) {

@@ -54,7 +54,8 @@ it('costs the calls it is known to cost, operation by operation', () => {
     // Botpress: setup state, relay state (the binding), relay state marked ended (a later reply gets a note), stop
     // claim, hitlStopped, confirmation.
     solve: { zendesk: 1, botpress: 6, webhooks: 1 },
-    // Botpress: the conversation. The update tags the ticket as ended by the bot, so no "stopped" webhook echoes it.
+    // Botpress: the stop written on the conversation (its answer is the conversation). The update tags the ticket as
+    // ended by the bot, so no "stopped" webhook echoes it.
     stopHitl: { zendesk: 1, botpress: 1, webhooks: 0 },
   })
 })

@@ -71,6 +71,22 @@ async function play(c: FaultCase, fault: Fault): Promise<{ once: boolean; refuse
     if (answer.status === 200) return { once: comments === 1 }
     return { once: false, refused: String(answer.json?.message ?? ''), halfDone: comments !== 0 }
   }
+  if (c.scenario === 'stopHitl, messages held') {
+    // Ten messages spend the ticket's budget; the next two are held, and stopHitl sends them with its status.
+    for (let n = 1; n <= 10; n++) await plugin.userSays(session, `${words} · alone ${n}`)
+    const held = [`${words} · held 1`, `${words} · held 2`]
+    for (const text of held) await plugin.userSays(session, text)
+    const paragraphs = () => plugin.comments(session).flatMap((x) => (x.body ?? '').split('\n\n'))
+    if (held.some((text) => paragraphs().includes(text))) throw new Error('the messages were not held: the scenario tests nothing')
+    inject(c, fault)
+    try {
+      await cloud.action('stopHitl', { conversationId: session.conversationId })
+    } catch (thrown) {
+      return { once: false, refused: String((thrown as Error).message), halfDone: held.some((text) => paragraphs().includes(text)) }
+    }
+    const eachOnce = held.every((text) => paragraphs().filter((p) => p === text).length === 1)
+    return { once: eachOnce && zendesk.state.tickets.get(session.ticketId)?.status === 'solved' }
+  }
   if (c.scenario === 'stopHitl') {
     inject(c, fault)
     try {
@@ -97,6 +113,8 @@ describe.each(CASES.map((c) => [`${c.path} · ${c.service} · ${c.call} (${c.sce
     const before = faultsLeft()
     const result = await play(c, fault)
     expect(loop.botpress.calls.length).toBeGreaterThan(before)
+    // The fault met its call: a case whose call is never made would test nothing.
+    expect(loop.botpress.faults.pending() + loop.zendesk.faults.pending()).toBe(0)
     if (outcomeOf(c, fault) === 'done once') {
       expect(result).toEqual({ once: true })
     } else {

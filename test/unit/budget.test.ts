@@ -14,7 +14,7 @@ import {
   type Budget,
   type Sender,
 } from '../../src/limits/budget'
-import { combine, nextGroup, type Queued } from '../../src/limits/outbox'
+import { combine, nextGroup, type Prepared } from '../../src/limits/outbox'
 
 const T0 = 1_800_000_000_000
 const after = (b: Budget, n: number, at = T0) => Array.from({ length: n }).reduce<Budget>((acc) => spend(acc, at), b)
@@ -89,13 +89,12 @@ describe('the budget in a conversation tag', () => {
 })
 
 describe('combining held messages', () => {
-  const held = (id: string, authorId: number, text: string, sender: 'user' | 'notice' = 'user', uploads: string[] = []): Queued => ({
+  const held = (id: string, authorId: number, text: string, sender: 'user' | 'notice' = 'user', uploads: string[] = []): Prepared => ({
     id,
     authorId,
     text,
     sender,
     uploads,
-    heldAt: T0,
   })
 
   it('one comment per run of the same author, texts apart, attachments kept', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitComment } from '../../src/channels/hitl'
+import { fitComment } from '../../src/channels/prepare'
 import { fileNameOf, outboundParts } from '../../src/mapping/outbound'
 import { commentText } from '../../src/mapping/text'
 import { renderMessage, renderTranscript } from '../../src/mapping/transcript'

@@ -2,7 +2,7 @@
 // transcript cut. Each table row is an attack or the legitimate case next to it.
 import { describe, expect, it } from 'vitest'
 import { decideIdentity, unclaimedNote, unverifiedNote, type Found, type Wanted } from '../../src/identity/policy'
-import { fitComment } from '../../src/channels/hitl'
+import { fitComment } from '../../src/channels/prepare'
 import { cleanLine, cleanText, fitSubject, MAX_COMMENT_CHARS, MAX_SUBJECT_CHARS } from '../../src/mapping/hygiene'
 import { renderTranscript } from '../../src/mapping/transcript'
 import { isLoopbackUrl, refusedAddress, refusedUrl } from '../../src/media/address-policy'
