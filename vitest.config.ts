@@ -3,20 +3,24 @@ import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The longest test files (as measured on a fresh clone), longest first; every other file follows in vitest's own
- * order. Vitest orders by the durations of the previous run when it has them (node_modules/.vite), but a fresh
- * clone has none, and its fallback, larger files first, started the 2,000-webhook load test (a short file) last,
- * to run alone while the other worker waited.
+ * The longest test files (as measured on a fresh clone), the CPU-bound load test first; every other file follows
+ * in vitest's own order. Vitest orders by the durations of the previous run when it has them (node_modules/.vite),
+ * but a fresh clone has none, and its fallback, larger files first, started the 2,000-webhook load test (a short
+ * file) last, to run alone while the other workers waited.
  */
 const LONGEST = [
-  'test/e2e/fault-matrix.test.ts',
   'test/e2e/load.test.ts',
+  'test/e2e/fault-matrix.test.ts',
+  'test/e2e/limits-held.test.ts',
+  'test/e2e/limits-races.test.ts',
   'test/e2e/security.test.ts',
   'test/e2e/auth.test.ts',
-  'test/sandbox/cli.test.ts',
   'test/e2e/kb.test.ts',
+  'test/e2e/limits.test.ts',
+  'test/sandbox/cli.test.ts',
   'test/sandbox/page.test.ts',
-  'test/e2e/gateway-errors.test.ts',
+  'test/sandbox/browser.test.ts',
+  'test/e2e/guarantees.test.ts',
 ]
 
 class LongestFirst extends BaseSequencer {
