@@ -185,13 +185,18 @@ export function loadOpenApiSpec(): Promise<OpenApiSpec> {
 async function readDocument(): Promise<Json & { components: { schemas: Record<string, Json> } }> {
   const text = await readFile(SPEC_FILE, 'utf8')
   const cached = new URL(`zendesk-support-openapi.${createHash('sha256').update(text).digest('hex')}.json`, CACHE_DIR)
-  const json = await readFile(cached, 'utf8').catch(() => undefined)
-  if (json !== undefined) return JSON.parse(json)
+  try {
+    return JSON.parse(await readFile(cached, 'utf8'))
+  } catch {
+    // Not cached yet (or unreadable): parsed below.
+  }
   const doc = parse(text)
-  // Written under a name of its own, then renamed: a process starting meanwhile reads a whole file or none.
+  // Written under a name of its own, then renamed: a process starting meanwhile reads a whole file or none. The
+  // cache only saves time: where it cannot be written, every process parses the YAML.
   const partial = new URL(`${cached.pathname.split('/').pop()}.${process.pid}`, CACHE_DIR)
   await mkdir(CACHE_DIR, { recursive: true })
-  await writeFile(partial, JSON.stringify(doc))
-  await rename(partial, cached)
+    .then(() => writeFile(partial, JSON.stringify(doc)))
+    .then(() => rename(partial, cached))
+    .catch(() => undefined)
   return doc
 }
