@@ -107,12 +107,14 @@ const why = (thrown: unknown) => (thrown instanceof Error ? thrown.message : Str
  * own): before holding anything, Zendesk is asked the time once (a read, not an update) if it has not answered yet.
  * A ticket that fails to answer (deleted, say) leaves our clock: the update itself then meets what happened.
  */
-async function slotFor(props: OutboxProps, budget: Budget, sender: Sender): Promise<number> {
+async function slotFor(props: OutboxProps, budget: Budget, sender: Sender | 'ending'): Promise<number> {
   const { zendesk, ticketId } = props
-  const slot = nextSlot(budget, zendeskNow(zendesk, budget), sender)
+  // When the session ends no later message needs the budget: only what Zendesk said (a 429's wait) holds back.
+  const at = (now: number) => (sender === 'ending' ? budget.blockedUntil : nextSlot(budget, now, sender))
+  const slot = at(zendeskNow(zendesk, budget))
   if (slot <= zendeskNow(zendesk, budget) || zendesk.clock) return slot
   await zendesk.showTicket(ticketId).catch(() => undefined)
-  return nextSlot(budget, zendeskNow(zendesk, budget), sender)
+  return at(zendeskNow(zendesk, budget))
 }
 
 /** Once stopHitl asked for a status, every later update carries it, so that no late message reopens the ticket. */
@@ -295,12 +297,11 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
   let stuck = false
   while (waiting.length > 0 || queue.length > 0 || owed) {
     // Messages held ahead of a bot notice go out with it, on the notice's reserve: order is kept, and so is the
-    // promise that a notice is not kept waiting by the user's budget. The session's end may take the stop's.
-    const sender: Sender = ending ? 'stop' : [...queue.map((m) => m.sender), ...waiting.map(senderOf)].includes('notice') ? 'notice' : 'user'
-    // Once the session's end is on the ticket, no later message needs the budget: what is held goes as fast as
-    // Zendesk takes it, and a 429 is what stops it.
-    const spendFreely = ending && sentAny
-    if (spendFreely ? budget.blockedUntil > zendeskNow(zendesk, budget) : (await slotFor(props, budget, sender)) > zendeskNow(zendesk, budget)) break
+    // promise that a notice is not kept waiting by the user's budget.
+    const sender: Sender = [...queue.map((m) => m.sender), ...waiting.map(senderOf)].includes('notice') ? 'notice' : 'user'
+    // When the session ends the stop and what is held go as fast as Zendesk takes them (our budget is the cautious
+    // side of Zendesk's window), and Zendesk's 429 is what stops them.
+    if ((await slotFor(props, budget, ending ? 'ending' : sender)) > zendeskNow(zendesk, budget)) break
     if (sentAny && Date.now() > deadline) break
     // Prepared only now that it may go: a held message's files are uploaded once, for the comment that carries them.
     while (waiting.length && (queue.length === 0 || nextGroup(queue).length === queue.length)) {
