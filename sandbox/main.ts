@@ -3,7 +3,7 @@
 //   npm start -- --zendesk https://acme.zendesk.com --access-token T --public-url https://tunnel.example
 //   npm start -- --zendesk acme --client-id ID --client-secret S --public-url https://tunnel.example
 import { parseArgs } from 'node:util'
-import { startSandbox, type RealZendesk } from './server'
+import type { RealZendesk } from './server'
 
 const USAGE = `Usage: npm start -- [--port 3000]
        npm start -- --zendesk https://acme.zendesk.com (--access-token T | --client-id ID --client-secret S) --public-url https://…
@@ -106,6 +106,8 @@ function realZendesk(): RealZendesk | undefined {
 
 const zendesk = realZendesk()
 console.info(zendesk ? `Starting the sandbox against ${zendesk.url}…` : 'Starting the sandbox: Zendesk and Botpress emulated, offline…')
+// Loaded once the arguments are known good: a mistyped command is answered at once, not after the emulators load.
+const { startSandbox } = await import('./server')
 const sandbox = await startSandbox({ port, ...(zendesk && { zendesk }) }).catch((thrown: unknown) => {
   console.error(`The sandbox could not start: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
   process.exit(1)

@@ -69,6 +69,7 @@ export function discriminatingTags(tags: Tags, discriminateByTags: string[] | un
 }
 
 const now = () => new Date().toISOString()
+const tagEntry = (key: string, value: string) => `${key}\u0000${value}`
 
 export class Store {
   readonly state: EmulatorState = {
@@ -92,6 +93,12 @@ export class Store {
   /** Event id to the workflow it was created for: the Event schema has no field for it, `listEvents` filters on it. */
   readonly eventWorkflow = new Map<string, string>()
   private readonly listeners = new Map<EntityKind, Set<(x: unknown) => void>>()
+  /**
+   * Messages by every tag (key and value) they have carried. getOrCreateMessage looks one up for each relayed
+   * comment, and scanning every message made a long run quadratic. It may hold more than the tags have now
+   * (an update or a deletion leaves the old entry): candidates are checked against the message itself.
+   */
+  private readonly messagesByTag = new Map<string, Set<Message>>()
 
   constructor(
     readonly botId: string,
@@ -235,19 +242,36 @@ export class Store {
     })
     if (p.origin) message.origin = p.origin
     this.state.messages.set(message.id, message)
+    this.indexMessageTags(message)
     this.addParticipant(p.conversationId, p.userId)
     this.emit('message', message)
     return message
   }
 
+  /** The first message created (as a scan in creation order finds it) that has `tags` at every one of `keys`. */
   findMessage(tags: Tags, keys: string[]): Message | undefined {
-    if (!keys.length) return undefined
-    for (const m of this.state.messages.values()) if (matchesTags(m.tags, tags, keys)) return m
-    return undefined
+    const [first] = keys
+    if (first === undefined) return undefined
+    let found: Message | undefined
+    for (const m of this.messagesByTag.get(tagEntry(first, tags[first] ?? '')) ?? []) {
+      if (this.state.messages.get(m.id) !== m || !matchesTags(m.tags, tags, keys)) continue
+      if (!found || this.seqOf(m) < this.seqOf(found)) found = m
+    }
+    return found
+  }
+
+  private indexMessageTags(message: Message): void {
+    for (const [key, value] of Object.entries(message.tags)) {
+      const entry = tagEntry(key, value)
+      let set = this.messagesByTag.get(entry)
+      if (!set) this.messagesByTag.set(entry, (set = new Set()))
+      set.add(message)
+    }
   }
 
   updateMessage(message: Message, p: { tags: Tags; payload?: Record<string, unknown> }): Message {
     message.tags = mergeTags(message.tags, p.tags)
+    this.indexMessageTags(message)
     if (p.payload !== undefined) message.payload = p.payload
     message.updatedAt = now()
     this.emit('message', message)

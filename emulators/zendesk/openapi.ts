@@ -2,13 +2,17 @@
 // compiled on first use per operation and kept. Schemas are referenced by their JSON pointer inside the
 // document, so the document's own `#/components/...` references resolve unchanged.
 
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 import { applySpecExceptions } from './spec-exceptions.js'
 
 const SPEC_FILE = new URL('../contracts/zendesk-support-openapi.yaml', import.meta.url)
+// Parsing the YAML takes over a second of CPU, and every test file runs in a process of its own: the parsed
+// document is kept as JSON (read in milliseconds), named by the YAML's hash so an edited document is parsed anew.
+const CACHE_DIR = new URL('../../node_modules/.cache/zendesk-hitl/', import.meta.url)
 const DOC_ID = 'zendesk-support'
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
@@ -171,10 +175,28 @@ let loading: Promise<OpenApiSpec> | undefined
 
 /** The document, parsed once per process however many emulators start. */
 export function loadOpenApiSpec(): Promise<OpenApiSpec> {
-  loading ??= readFile(SPEC_FILE, 'utf8').then((text) => {
-    const doc = parse(text) as Json & { components: { schemas: Record<string, Json> } }
+  loading ??= readDocument().then((doc) => {
     applySpecExceptions(doc)
     return new OpenApiSpec(doc)
   })
   return loading
+}
+
+async function readDocument(): Promise<Json & { components: { schemas: Record<string, Json> } }> {
+  const text = await readFile(SPEC_FILE, 'utf8')
+  const cached = new URL(`zendesk-support-openapi.${createHash('sha256').update(text).digest('hex')}.json`, CACHE_DIR)
+  try {
+    return JSON.parse(await readFile(cached, 'utf8'))
+  } catch {
+    // Not cached yet (or unreadable): parsed below.
+  }
+  const doc = parse(text)
+  // Written under a name of its own, then renamed: a process starting meanwhile reads a whole file or none. The
+  // cache only saves time: where it cannot be written, every process parses the YAML.
+  const partial = new URL(`${cached.pathname.split('/').pop()}.${process.pid}`, CACHE_DIR)
+  await mkdir(CACHE_DIR, { recursive: true })
+    .then(() => writeFile(partial, JSON.stringify(doc)))
+    .then(() => rename(partial, cached))
+    .catch(() => undefined)
+  return doc
 }

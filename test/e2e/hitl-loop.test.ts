@@ -83,7 +83,8 @@ describe('escalating to a Zendesk agent', () => {
     const before = zendesk.state.tickets.size
     // A retry is a call whose first attempt failed: a call that returned is never repeated as a retry (the same
     // input after it is another escalation, see lifecycle.test.ts).
-    botpress.faults.serverError({ operation: 'updateConversation', count: 5, status: 503 })
+    // Five 503s outlast the SDK client's three retries; Retry-After 0 keeps it from waiting 1 + 2 + 3 s between them.
+    botpress.faults.serverError({ operation: 'updateConversation', count: 5, status: 503, retryAfter: 0 })
     await expect(cloud.action('startHitl', input)).rejects.toThrow()
     botpress.faults.clear()
     const retried = await cloud.action('startHitl', input)

@@ -79,7 +79,8 @@ describe('a session begins again as a new session', () => {
     const cleo = await linkedUser('Retry Cleo')
     const before = zendesk.state.tickets.size
     // The ticket is made, then recording it on the conversation fails: Botpress sees a failed action and retries it.
-    botpress.faults.serverError({ operation: 'updateConversation', count: 5, status: 503 })
+    // Five 503s outlast the SDK client's three retries; Retry-After 0 keeps it from waiting 1 + 2 + 3 s between them.
+    botpress.faults.serverError({ operation: 'updateConversation', count: 5, status: 503, retryAfter: 0 })
     await expect(cleo.start()).rejects.toMatchObject({ operation: 'action startHitl' })
     botpress.faults.clear()
     expect(zendesk.state.tickets.size).toBe(before + 1)

@@ -71,6 +71,21 @@ describe('messages', () => {
     expect(again.payload).toEqual({ text: 'a' })
   })
 
+  it('getOrCreate goes by the tags a message has now: not one it had before an update, nor a deleted message', async () => {
+    const discriminate = (t: string, tags: Record<string, string>) => ({ ...text(t, tags), discriminateByTags: Object.keys(tags) })
+    const { message: first } = await c.integration.getOrCreateMessage(discriminate('first', { zendeskCommentId: '7' }))
+    await c.integration.updateMessage({ id: first.id, tags: { zendeskCommentId: '8' } })
+    const { message: seven } = await c.integration.getOrCreateMessage(discriminate('seven', { zendeskCommentId: '7' }))
+    expect(seven.id).not.toBe(first.id)
+    expect((await c.integration.getOrCreateMessage(discriminate('eight', { zendeskCommentId: '8' }))).message.id).toBe(first.id)
+    // Both tagged 9, the younger first: the older is found, the first match in creation order.
+    await c.integration.updateMessage({ id: seven.id, tags: { zendeskCommentId: '9' } })
+    await c.integration.updateMessage({ id: first.id, tags: { zendeskCommentId: '9' } })
+    expect((await c.integration.getOrCreateMessage(discriminate('nine', { zendeskCommentId: '9' }))).message.id).toBe(first.id)
+    await c.integration.deleteMessage({ id: first.id })
+    expect((await c.integration.getOrCreateMessage(discriminate('after', { zendeskCommentId: '9' }))).message.id).toBe(seven.id)
+  })
+
   it('getOrCreate is atomic: concurrent calls with the same tags make one message', async () => {
     // The delay holds every request until all of them are in flight.
     c.emulator.faults.delay({ ms: 30, operation: 'getOrCreateMessage' })

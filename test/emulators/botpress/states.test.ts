@@ -1,5 +1,5 @@
 import { ResourceNotFoundError } from '@botpress/client'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { emulatorPerTest } from '../../../emulators/botpress/clients'
 
 const c = emulatorPerTest()
@@ -39,15 +39,22 @@ describe('states', () => {
   })
 
   it('forgets a state after its expiry, and setStateExpiry changes it', async () => {
-    await c.integration.setState({ ...zendesk, payload: { v: 1 }, expiry: 40 })
-    await c.integration.getState(zendesk)
-    await new Promise((r) => setTimeout(r, 60))
-    await expect(c.integration.getState(zendesk)).rejects.toBeInstanceOf(ResourceNotFoundError)
+    // The emulator runs in this process and reads Date: with Date faked, 60 ms pass when the test says so, and a
+    // busy machine's pauses between two calls no longer expire a state early.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      await c.integration.setState({ ...zendesk, payload: { v: 1 }, expiry: 40 })
+      await c.integration.getState(zendesk)
+      vi.advanceTimersByTime(60)
+      await expect(c.integration.getState(zendesk)).rejects.toBeInstanceOf(ResourceNotFoundError)
 
-    await c.integration.setState({ ...zendesk, payload: { v: 2 }, expiry: 40 })
-    await c.integration.setStateExpiry({ ...zendesk, expiry: null })
-    await new Promise((r) => setTimeout(r, 60))
-    expect((await c.integration.getState(zendesk)).state.payload).toEqual({ v: 2 })
+      await c.integration.setState({ ...zendesk, payload: { v: 2 }, expiry: 40 })
+      await c.integration.setStateExpiry({ ...zendesk, expiry: null })
+      vi.advanceTimersByTime(60)
+      expect((await c.integration.getState(zendesk)).state.payload).toEqual({ v: 2 })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('deletes a state set to null', async () => {
