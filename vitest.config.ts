@@ -13,6 +13,7 @@ const LONGEST = [
   'test/e2e/fault-matrix.test.ts',
   'test/e2e/limits-held.test.ts',
   'test/e2e/limits-races.test.ts',
+  'test/e2e/limits-ending.test.ts',
   'test/e2e/security.test.ts',
   'test/e2e/auth.test.ts',
   'test/e2e/kb.test.ts',
