@@ -3,7 +3,8 @@
 // and a stop status that closes the ticket.
 import { afterEach, describe, expect, it } from 'vitest'
 import { startZendeskEmulator } from '../../emulators/zendesk'
-import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
+import { countOn, onTicket, spentSession, status } from '../support/limits'
+import { startLoop, type Loop } from '../../emulators/plugin/index'
 
 let loop: Loop | undefined
 afterEach(async () => {
@@ -11,17 +12,8 @@ afterEach(async () => {
   loop = undefined
 })
 
-const onTicket = (l: Loop, ticketId: number) =>
-  (l.zendesk.state.comments.get(ticketId) ?? []).slice(1).flatMap((c) => (c.body ?? '').split('\n\n'))
-const countOn = (l: Loop, ticketId: number, text: string) => onTicket(l, ticketId).filter((t) => t === text).length
-const status = (l: Loop, ticketId: number) => l.zendesk.state.tickets.get(ticketId)?.status
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function spentSession(l: Loop, name = 'Ann Lee'): Promise<{ session: Session }> {
-  const session = await l.plugin.escalate({ name })
-  for (let n = 1; n <= 10; n++) expect((await l.plugin.userSays(session, `alone ${n}`)).status).toBe(200)
-  return { session }
-}
 
 describe('held messages when the session ends', () => {
   it('a stopped session\'s ticket merged into another live session\'s: the live ticket is left alone', async () => {

@@ -2,7 +2,8 @@
 // closed or merged, agents solving, media, redeliveries and everything at once. Each case spends the ticket's
 // budget first (ten messages in a row), so that what follows is held.
 import { afterEach, describe, expect, it } from 'vitest'
-import { startLoop, startFileServer, PNG, type Loop, type Session } from '../../emulators/plugin/index'
+import { countOn, heldTagged, onTicket, spentSession, status } from '../support/limits'
+import { startLoop, startFileServer, PNG, type Loop } from '../../emulators/plugin/index'
 
 let loop: Loop | undefined
 afterEach(async () => {
@@ -10,19 +11,7 @@ afterEach(async () => {
   loop = undefined
 })
 
-const onTicket = (l: Loop, ticketId: number) =>
-  (l.zendesk.state.comments.get(ticketId) ?? []).slice(1).flatMap((c) => (c.body ?? '').split('\n\n'))
-const countOn = (l: Loop, ticketId: number, text: string) => onTicket(l, ticketId).filter((t) => t === text).length
-const status = (l: Loop, ticketId: number) => l.zendesk.state.tickets.get(ticketId)?.status
-const heldTagged = (l: Loop, session: Session) =>
-  l.botpress.messagesIn(session.conversationId).filter((m) => l.plugin.tagsOf(m as never).zendeskHeld === 'yes')
 
-async function spentSession(l: Loop, name = 'Ann Lee'): Promise<{ session: Session; first: string[] }> {
-  const session = await l.plugin.escalate({ name })
-  const first = Array.from({ length: 10 }, (_, n) => `alone ${n + 1}`)
-  for (const text of first) expect((await l.plugin.userSays(session, text)).status).toBe(200)
-  return { session, first }
-}
 
 describe('held messages, attacked', () => {
   it('a message held while the last allowed comment is being written stays flagged, and the stop sends it', async () => {

@@ -2,6 +2,7 @@
 // conversation at the same moment, fail half-way, and the agent may end the ticket while messages wait. Each case
 // spends the ticket's budget first (ten messages in a row), so that what follows is held.
 import { afterEach, describe, expect, it } from 'vitest'
+import { onTicket, spentSession } from '../support/limits'
 import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
 
 let loop: Loop | undefined
@@ -10,15 +11,8 @@ afterEach(async () => {
   loop = undefined
 })
 
-/** The user's words on the ticket, paragraph by paragraph, after the transcript. */
-const onTicket = (l: Loop, session: Session) =>
-  l.plugin
-    .comments(session)
-    .slice(1)
-    .flatMap((c) => (c.body ?? '').split('\n\n'))
-
 /** Each text, and how many times the ticket shows it. */
-const counted = (l: Loop, session: Session, texts: string[]) => Object.fromEntries(texts.map((t) => [t, onTicket(l, session).filter((x) => x === t).length]))
+const counted = (l: Loop, session: Session, texts: string[]) => Object.fromEntries(texts.map((t) => [t, onTicket(l, session.ticketId).filter((x) => x === t).length]))
 const once = (texts: string[]) => Object.fromEntries(texts.map((t) => [t, 1]))
 
 /** The user's messages in the HITL conversation, in the order Botpress created them. */
@@ -29,13 +23,6 @@ const botpressOrder = (l: Loop, session: Session, texts: string[]) =>
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
     .map((m) => (m.payload as { text?: string }).text ?? '')
     .filter((t) => texts.includes(t))
-
-async function spentSession(l: Loop): Promise<{ session: Session; first: string[] }> {
-  const session = await l.plugin.escalate()
-  const first = Array.from({ length: 10 }, (_, n) => `alone ${n + 1}`)
-  for (const text of first) expect((await l.plugin.userSays(session, text)).status).toBe(200)
-  return { session, first }
-}
 
 const solved = (l: Loop, session: Session) => l.zendesk.state.tickets.get(session.ticketId)!.status
 
@@ -49,7 +36,7 @@ describe('messages held at the same moment', () => {
     expect(answers.map((a) => a.status)).toEqual(burst.map(() => 200))
     expect(await l.cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
     expect(counted(l, session, [...first, ...burst])).toEqual(once([...first, ...burst]))
-    expect(onTicket(l, session)).toEqual(botpressOrder(l, session, [...first, ...burst]))
+    expect(onTicket(l, session.ticketId)).toEqual(botpressOrder(l, session, [...first, ...burst]))
     expect(solved(l, session)).toBe('solved')
   }, 60_000)
 
@@ -63,7 +50,7 @@ describe('messages held at the same moment', () => {
       ...held('a').map((t) => l.plugin.userSays(a.session, t)),
       ...held('b').map((t) => l.plugin.userSays(b.session, t)),
     ])
-    expect(onTicket(l, a.session).filter((t) => t.includes('held'))).toEqual([])
+    expect(onTicket(l, a.session.ticketId).filter((t) => t.includes('held'))).toEqual([])
     // The budget has room again; the agent's reply is the first invocation about each ticket.
     l.zendesk.advanceClock(120)
     l.zendesk.agent(agent.id).reply(a.session.ticketId, { body: 'Reply A' })

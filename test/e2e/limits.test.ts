@@ -2,7 +2,8 @@
 // message is refused or lost: each reaches the ticket once, in order, alone while the ticket's update budget
 // lasts and combined with its neighbours when it runs low; stopHitl always applies its status.
 import { afterEach, describe, expect, it } from 'vitest'
-import { startLoop, type Loop, type Session } from '../../emulators/plugin/index'
+import { onTicket } from '../support/limits'
+import { startLoop, type Loop } from '../../emulators/plugin/index'
 
 let loop: Loop | undefined
 afterEach(async () => {
@@ -10,12 +11,6 @@ afterEach(async () => {
   loop = undefined
 })
 
-/** The user's messages as the ticket shows them: every comment after the transcript, paragraph by paragraph. */
-const onTicket = (l: Loop, session: Session) =>
-  l.plugin
-    .comments(session)
-    .slice(1)
-    .flatMap((c) => (c.body ?? '').split('\n\n'))
 
 const refusedUpdates = (l: Loop) => l.zendesk.requests.filter((r) => r.method === 'PUT' && r.status === 429)
 
@@ -29,10 +24,10 @@ describe('a user typing fast', () => {
       loop.zendesk.advanceClock(1)
     }
     // The first ones went alone; the rest wait for the budget, combined.
-    expect(onTicket(loop, session).slice(0, 10)).toEqual(texts.slice(0, 10))
+    expect(onTicket(loop, session.ticketId).slice(0, 10)).toEqual(texts.slice(0, 10))
     expect(loop.cloud.logs.some((line) => /Held back \d+ message\(s\)/.test(line))).toBe(true)
     expect(await loop.cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
-    expect(onTicket(loop, session)).toEqual(texts)
+    expect(onTicket(loop, session.ticketId)).toEqual(texts)
     expect(loop.zendesk.state.tickets.get(session.ticketId)!.status).toBe('solved')
     // Every held message went in one update with the status.
     const comments = loop.plugin.comments(session)
@@ -53,11 +48,11 @@ describe('a user typing fast', () => {
       sent.push({ text, at: second })
       // What was sent a minute ago or more is on the ticket by now, in order.
       const due = sent.filter((m) => m.at <= second - 60).map((m) => m.text)
-      expect(onTicket(loop, session).slice(0, due.length)).toEqual(due)
+      expect(onTicket(loop, session.ticketId).slice(0, due.length)).toEqual(due)
       loop.zendesk.advanceClock(5)
     }
     expect(await loop.cloud.action('stopHitl', { conversationId: session.conversationId })).toEqual({})
-    expect(onTicket(loop, session)).toEqual(sent.map((m) => m.text))
+    expect(onTicket(loop, session.ticketId)).toEqual(sent.map((m) => m.text))
     // 144 messages in far fewer updates, and never one Zendesk refused.
     expect(loop.plugin.comments(session).length).toBeLessThan(60)
     expect(refusedUpdates(loop)).toEqual([])
@@ -87,7 +82,7 @@ describe("the account's limits, shared with the agents", () => {
     l.zendesk.advanceClock(61)
     await Promise.all(sessions.map((s) => l.cloud.action('stopHitl', { conversationId: s.conversationId })))
     sessions.forEach((s, n) => {
-      expect(onTicket(l, s).filter((t) => t !== 'Looking into it')).toEqual(texts(n))
+      expect(onTicket(l, s.ticketId).filter((t) => t !== 'Looking into it')).toEqual(texts(n))
       expect(l.zendesk.state.tickets.get(s.ticketId)!.status).toBe('solved')
     })
   }, 240_000)
