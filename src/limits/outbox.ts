@@ -101,6 +101,11 @@ const senderOf = (m: HeldMessage): Prepared['sender'] => ((m.payload as { userId
 const budgetOf = (conversation: Conversation) => decodeBudget(conversation.tags.zendeskBudget) ?? freshBudget(Date.now())
 const zendeskNow = (zendesk: ZendeskApi, budget: Budget) => Date.now() + (zendesk.clock?.offsetMs ?? budget.offsetMs)
 const withClock = (zendesk: ZendeskApi, budget: Budget): Budget => ({ ...budget, offsetMs: zendesk.clock?.offsetMs ?? budget.offsetMs })
+/** The budget after one update went, on Zendesk's clock. */
+const spent = (zendesk: ZendeskApi, budget: Budget) => spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
+/** The budget after Zendesk refused an update with 429: nothing goes before its Retry-After (a minute if unsaid). */
+const refusedBy = (zendesk: ZendeskApi, budget: Budget, thrown: ZendeskError) =>
+  refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
 const is429 = (thrown: unknown): thrown is ZendeskError => thrown instanceof ZendeskError && thrown.status === 429
 const why = (thrown: unknown) => (thrown instanceof Error ? thrown.message : String(thrown))
 
@@ -148,7 +153,7 @@ export async function deliver(
     const prepared = await message.prepare()
     try {
       const commentId = await props.send(combine([prepared]), { ...props.keep, ...stopFieldsOf(conversation, { last: false }) }, prepared.sender)
-      budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
+      budget = spent(zendesk, budget)
       const remembered = [...deliveredPairs(conversation), `${message.id}=${commentId ?? 'dropped'}`].slice(-REMEMBERED)
       const fresh = await props.client
         .updateConversation({ id: conversation.id, tags: { zendeskBudget: encodeBudget(budget), deliveredMessages: remembered.join(' ') } })
@@ -169,7 +174,7 @@ export async function deliver(
       return
     } catch (thrown) {
       if (!is429(thrown)) throw thrown
-      budget = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+      budget = refusedBy(zendesk, budget, thrown)
     }
   }
   const fresh = await hold(props, message.id, budget)
@@ -215,8 +220,7 @@ export async function stop(props: OutboxProps, status: string): Promise<void> {
     await zendesk.updateTicket(ticketId, { status: busy && status === 'closed' ? 'solved' : status, additional_tags: [ENDED_BY_BOT_TAG] })
   } catch (thrown) {
     if (!is429(thrown)) throw thrown
-    const budget = budgetOf(conversation)
-    const blocked = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+    const blocked = refusedBy(zendesk, budgetOf(conversation), thrown)
     await raiseFlags(props, blocked)
     logHeld(props, [], status, blocked, 'stop')
   }
@@ -342,12 +346,12 @@ async function sendAll(props: OutboxProps, claim: Claim, deadline: number): Prom
       }
       // Not written: the claim's note of it goes with the claim.
       delete claim.sending
-      budget = refused(withClock(zendesk, budget), zendeskNow(zendesk, budget), thrown.retryAfterMs ?? 60_000)
+      budget = refusedBy(zendesk, budget, thrown)
       break
     }
     sentAny = true
     owed = false
-    budget = spend(withClock(zendesk, budget), zendeskNow(zendesk, budget))
+    budget = spent(zendesk, budget)
     queue.splice(0, group.length)
     if (!ids.length) continue
     try {
