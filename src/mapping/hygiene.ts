@@ -8,6 +8,9 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 // Embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and isolates (LRI, RLI, FSI, PDI).
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g
 const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Invalid UTF-16: no URL can carry it (encodeURIComponent throws). */
+export const hasLoneSurrogate = (text: string) => new RegExp(LONE_SURROGATES.source).test(text)
 // Tag characters (ASCII spelled invisibly, read by some language models) and interlinear annotation marks, which
 // hide text from the reader.
 const HIDDEN_TEXT = /[\u{e0000}-\u{e007f}\ufff9-\ufffb]/gu

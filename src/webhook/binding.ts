@@ -4,6 +4,7 @@
 // delivery so that later deliveries check it for free.
 import * as sdk from '@botpress/sdk'
 import { isNotFound, stateOrNone } from '../connection'
+import { hasLoneSurrogate } from '../mapping/hygiene'
 import type { Client, TIntegration } from '../types'
 
 export type Relay = TIntegration['states']['relay']['payload']
@@ -17,6 +18,12 @@ export type Bound = {
   /** The conversation holds messages Zendesk's ticket update limits kept back (src/limits/outbox.ts). */
   outboxHeld: boolean
 }
+
+/**
+ * Whether a ticket's pointer can name a conversation at all: anyone who edits a ticket can write invalid UTF-16
+ * there, which no request to Botpress can carry.
+ */
+export const namesAConversation = (id: string) => Boolean(id) && !hasLoneSurrogate(id)
 
 /** A conversation id that was never one is refused by Botpress as malformed or unknown: not ours either way. */
 export const noSuchConversation = (thrown: unknown) => isNotFound(thrown) || (sdk.isApiError(thrown) && thrown.code === 400)
@@ -42,7 +49,7 @@ export async function writeRelay(client: Client, bound: Bound, relay: Relay): Pr
  * since a follow-up ticket may have replaced the one the state remembers.
  */
 export async function bindingOf(client: Client, ticketId: number, conversationId: string): Promise<Bound | undefined> {
-  if (!conversationId) return undefined
+  if (!namesAConversation(conversationId)) return undefined
   const relay = await readRelay(client, conversationId)
   if (relay?.ticketId === ticketId) return { conversationId, relay, rebound: false, outboxHeld: Boolean(relay.outboxHeld) }
   let tagged: number

@@ -8,7 +8,7 @@
 import type { ZendeskApi } from '../zendesk/client'
 import type { Client } from '../types'
 import { announceAssignment, knownAgentUser } from './agents'
-import { noSuchConversation } from './binding'
+import { namesAConversation, noSuchConversation } from './binding'
 
 type Tags = Record<string, string | undefined>
 
@@ -17,7 +17,7 @@ type Tags = Record<string, string | undefined>
  * and no ticket yet) is held on the conversation. Anything else that fails the binding is not ours to hold.
  */
 export async function holdIfStarting(client: Client, conversationId: string, assigneeId: number | null | undefined): Promise<boolean> {
-  if (!conversationId || !assigneeId) return false
+  if (!namesAConversation(conversationId) || !assigneeId) return false
   let tags: Tags
   try {
     tags = (await client.getConversation({ id: conversationId })).conversation.tags
